@@ -1,0 +1,127 @@
+package dev.understudy.api.openai;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.understudy.api.Annotations;
+import dev.understudy.chat.ChatChunk;
+import dev.understudy.provider.json.Json;
+import dev.understudy.provider.openai.OpenAiFormat;
+import dev.understudy.routing.Attempt;
+import dev.understudy.routing.ChainResult;
+import dev.understudy.routing.Route;
+import dev.understudy.routing.StreamSink;
+import dev.understudy.routing.Target;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Writes a streamed answer as OpenAI {@code chat.completion.chunk} server-sent events. The final chunk
+ * carries the {@code understudy} object (the headers were sent before a mid-stream failover could
+ * happen); an incomplete answer ends with an in-band error event and no {@code [DONE]}.
+ */
+final class OpenAiSseWriter implements StreamSink {
+
+    private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+
+    private final HttpServerResponse response;
+    private final Route route;
+    private final boolean includeUsage;
+    private final Consumer<ChainResult> onFailBeforeStart;
+    private final String id = "chatcmpl-" + UUID.randomUUID();
+    private final long created = System.currentTimeMillis() / 1000;
+    private boolean first = true;
+
+    OpenAiSseWriter(HttpServerResponse response, Route route, boolean includeUsage,
+            Consumer<ChainResult> onFailBeforeStart) {
+        this.response = response;
+        this.route = route;
+        this.includeUsage = includeUsage;
+        this.onFailBeforeStart = onFailBeforeStart;
+    }
+
+    @Override
+    public void start(Target target, boolean fallback) {
+        if (response.closed()) {
+            return;
+        }
+        Annotations a = Annotations.fromProvider(route.name(), target, fallback, List.of());
+        a.writeHeaders(response.headers());
+        response.headers().remove("x-understudy-attempts"); // known only at the end: see the final chunk
+        startSse(response);
+    }
+
+    @Override
+    public void content(ChatChunk chunk, Target target) {
+        write(OpenAiFormat.writeChunk(id, target.model(), created, chunk, first));
+        first = false;
+    }
+
+    @Override
+    public void finish(ChatChunk finish, Target target, boolean fallback, List<Attempt> attempts) {
+        ObjectNode last = OpenAiFormat.writeChunk(id, target.model(), created,
+                new ChatChunk(first ? "" : null, null, finish.finishReason(), null), first);
+        last.set("understudy", Annotations.fromProvider(route.name(), target, fallback, attempts).toJson());
+        write(last);
+        if (includeUsage && finish.usage() != null) {
+            write(OpenAiFormat.writeChunk(id, target.model(), created, ChatChunk.finish(null, finish.usage()),
+                    false));
+        }
+        end(DONE);
+    }
+
+    @Override
+    public void failBeforeStart(ChainResult result) {
+        onFailBeforeStart.accept(result);
+    }
+
+    @Override
+    public void abort(String message, List<Attempt> attempts) {
+        ObjectNode event = Json.object();
+        event.putObject("error").put("message", "The answer is incomplete: " + message)
+                .put("type", "server_error").put("code", "stream_interrupted");
+        event.set("understudy", Annotations.none(route.name(), attempts).toJson());
+        end(Buffer.buffer("data: " + event + "\n\n"));
+    }
+
+    /** A complete answer from a last resort (static or cached), as one content chunk and a finish. */
+    static void writeWholeAnswer(HttpServerResponse response, String model, String text, Annotations a) {
+        String id = "chatcmpl-" + UUID.randomUUID();
+        long created = System.currentTimeMillis() / 1000;
+        startSse(response);
+        response.write(event(OpenAiFormat.writeChunk(id, model, created, ChatChunk.text(text), true)));
+        ObjectNode last = OpenAiFormat.writeChunk(id, model, created, ChatChunk.finish("stop", null), false);
+        last.set("understudy", a.toJson());
+        response.write(event(last));
+        response.end(DONE);
+    }
+
+    private static void startSse(HttpServerResponse response) {
+        response.setStatusCode(200)
+                .setChunked(true)
+                .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("X-Accel-Buffering", "no");
+    }
+
+    private void write(ObjectNode json) {
+        if (!response.closed() && !response.ended()) {
+            response.write(event(json));
+        }
+    }
+
+    private void end(Buffer last) {
+        if (!response.closed() && !response.ended()) {
+            response.end(last);
+        }
+    }
+
+    private static Buffer event(ObjectNode json) {
+        byte[] body = Json.bytes(json);
+        Buffer b = Buffer.buffer(body.length + 8);
+        b.appendString("data: ", "UTF-8").appendBytes(body).appendString("\n\n", "UTF-8");
+        return b;
+    }
+
+}

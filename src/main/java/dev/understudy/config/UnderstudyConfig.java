@@ -1,0 +1,181 @@
+package dev.understudy.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/** The {@code understudy.*} configuration of DESIGN.md §3. Checked at start-up by {@code RouteTable}. */
+@ConfigMapping(prefix = "understudy")
+public interface UnderstudyConfig {
+
+    /** Named provider endpoints. */
+    Map<String, Provider> providers();
+
+    /** Routes, selected by the request's {@code model}. */
+    Map<String, Route> routes();
+
+    /** What a target inherits unless it says otherwise. */
+    Defaults defaults();
+
+    @WithName("circuit-breaker")
+    CircuitBreaker circuitBreaker();
+
+    @WithName("health-check")
+    HealthCheck healthCheck();
+
+    Cache cache();
+
+    Limits limits();
+
+    interface Provider {
+        /** openai | anthropic | bedrock | mock */
+        String type();
+
+        @WithName("base-url")
+        Optional<String> baseUrl();
+
+        @WithName("api-key")
+        Optional<String> apiKey();
+
+        /** Extra headers sent with every request to this provider (e.g. an organisation id). */
+        Map<String, String> headers();
+
+        /** Whether the endpoint continues a final assistant turn (prefill). Default by type. */
+        Optional<Boolean> prefill();
+
+        /** Upstream connections kept per provider endpoint. */
+        @WithName("max-connections")
+        @WithDefault("256")
+        int maxConnections();
+
+        // --- mock providers only ---
+
+        /** Mock: delay before the answer (or between streamed words, divided by word count). */
+        Optional<Duration> latency();
+
+        /** Mock: share of requests that fail, 0..1, spread evenly (deterministic, not random). */
+        @WithName("failure-rate")
+        OptionalDouble failureRate();
+
+        /** Mock: HTTP-like status of the injected failures. */
+        @WithName("failure-status")
+        OptionalInt failureStatus();
+
+        /** Mock: the answer text. */
+        Optional<String> answer();
+    }
+
+    interface Route {
+        /** fallback | cost | latency */
+        @WithDefault("fallback")
+        String strategy();
+
+        /** The whole budget of one request across all attempts. */
+        @WithDefault("60s")
+        Duration deadline();
+
+        List<Target> targets();
+
+        Degraded degraded();
+    }
+
+    interface Target {
+        String provider();
+
+        String model();
+
+        Optional<Duration> timeout();
+
+        @WithName("first-token-timeout")
+        Optional<Duration> firstTokenTimeout();
+
+        @WithName("idle-timeout")
+        Optional<Duration> idleTimeout();
+
+        OptionalInt retries();
+
+        /** Lower goes first; targets without one keep their list order after those with one. */
+        OptionalInt priority();
+    }
+
+    interface Degraded {
+        /** Static answers by caller category ({@code x-understudy-category}), {@code general} the fallback. */
+        Map<String, String> messages();
+    }
+
+    interface Defaults {
+        @WithDefault("30s")
+        Duration timeout();
+
+        @WithName("first-token-timeout")
+        @WithDefault("10s")
+        Duration firstTokenTimeout();
+
+        @WithName("idle-timeout")
+        @WithDefault("10s")
+        Duration idleTimeout();
+
+        @WithDefault("2")
+        int retries();
+
+        /** First retry backoff; doubles per retry, with jitter. */
+        @WithName("backoff")
+        @WithDefault("200ms")
+        Duration backoff();
+
+        @WithName("max-backoff")
+        @WithDefault("5s")
+        Duration maxBackoff();
+    }
+
+    interface CircuitBreaker {
+        @WithName("failure-threshold")
+        @WithDefault("5")
+        int failureThreshold();
+
+        @WithDefault("10s")
+        Duration delay();
+
+        @WithName("max-delay")
+        @WithDefault("60s")
+        Duration maxDelay();
+    }
+
+    interface HealthCheck {
+        @WithDefault("30s")
+        Duration interval();
+    }
+
+    interface Cache {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("7d")
+        Duration ttl();
+
+        @WithName("max-entries")
+        @WithDefault("10000")
+        int maxEntries();
+
+        @WithName("similarity-threshold")
+        @WithDefault("0.9")
+        double similarityThreshold();
+    }
+
+    interface Limits {
+        /** Largest accepted request body; larger is a 413. */
+        @WithName("max-body-size")
+        @WithDefault("4M")
+        io.quarkus.runtime.configuration.MemorySize maxBodySize();
+
+        @WithName("max-messages")
+        @WithDefault("2048")
+        int maxMessages();
+    }
+}

@@ -1,0 +1,157 @@
+package dev.understudy.provider.http;
+
+import dev.understudy.provider.Failure;
+import dev.understudy.provider.ProviderException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+/**
+ * Streaming transport: POSTs a JSON body and emits the response's server-sent events as they arrive.
+ *
+ * <p>Why not the REST client here: its {@code Multi} streaming hides the status of a non-200 chunked
+ * response and swallows a connection closed mid-body, and both must be told apart (error status → its
+ * class; cut body → continuation). With the Vert.x client each is explicit:
+ * <ul>
+ * <li>error before headers → {@link Failure#CONNECT}; non-200 → body read, then {@link HttpErrors#classify};</li>
+ * <li>connection lost mid-body → {@link Failure#CUT};</li>
+ * <li>the terminal event ([DONE], message_stop) completes at once; the rest of the body is drained so
+ * the connection goes back to the pool;</li>
+ * <li>cancelling the Multi resets the request (frees the upstream at once).</li>
+ * </ul>
+ */
+public final class SseClient {
+
+    private final HttpClient client;
+    private final String baseUri;
+
+    public SseClient(Vertx vertx, String baseUri, int maxConnections) {
+        URI uri = URI.create(baseUri);
+        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
+        HttpClientOptions options = new HttpClientOptions()
+                .setSsl(tls)
+                .setVerifyHost(tls)
+                .setTrustAll(false)
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setConnectTimeout(5_000)
+                .setIdleTimeout(300) // seconds; our own idle-timeout acts long before this
+                .setDecompressionSupported(false);
+        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnections));
+        this.baseUri = baseUri.endsWith("/") ? baseUri.substring(0, baseUri.length() - 1) : baseUri;
+    }
+
+    /**
+     * @param path     appended to the base URI, e.g. {@code /chat/completions}
+     * @param terminal recognises the provider's end-of-stream event
+     */
+    public Multi<SseEvent> post(String path, MultiMap headers, byte[] body, Predicate<SseEvent> terminal) {
+        return Multi.createFrom().emitter(emitter -> {
+            RequestOptions options = new RequestOptions()
+                    .setMethod(HttpMethod.POST)
+                    .setAbsoluteURI(baseUri + path)
+                    .setHeaders(headers);
+            client.request(options).onComplete(ar -> {
+                if (ar.failed()) {
+                    emitter.fail(HttpErrors.connectFailure(ar.cause()));
+                    return;
+                }
+                new Exchange(ar.result(), emitter, terminal).send(Buffer.buffer(body));
+            });
+        });
+    }
+
+    public void close() {
+        client.close();
+    }
+
+    /** One request/response: owns the emitter and decides how the stream ends, exactly once. */
+    private static final class Exchange {
+        private final HttpClientRequest request;
+        private final MultiEmitter<? super SseEvent> emitter;
+        private final Predicate<SseEvent> terminal;
+        private final AtomicBoolean ended = new AtomicBoolean();
+        private volatile boolean headersReceived;
+
+        Exchange(HttpClientRequest request, MultiEmitter<? super SseEvent> emitter, Predicate<SseEvent> terminal) {
+            this.request = request;
+            this.emitter = emitter;
+            this.terminal = terminal;
+        }
+
+        void send(Buffer body) {
+            emitter.onTermination(() -> {
+                if (ended.compareAndSet(false, true)) {
+                    request.reset(); // cancelled by the caller (timeout, client gone): free the upstream now
+                }
+            });
+            request.exceptionHandler(this::onError);
+            request.send(body).onComplete(ar -> {
+                if (ar.failed()) {
+                    onError(ar.cause());
+                } else {
+                    onResponse(ar.result());
+                }
+            });
+        }
+
+        private void onResponse(HttpClientResponse response) {
+            headersReceived = true;
+            if (response.statusCode() != 200) {
+                response.body().onComplete(b -> {
+                    String text = b.succeeded() ? b.result().toString() : "";
+                    fail(HttpErrors.classify(response.statusCode(), response::getHeader, text));
+                });
+                return;
+            }
+            SseParser parser = new SseParser(event -> {
+                if (ended.get()) {
+                    return;
+                }
+                if (terminal.test(event)) {
+                    if (ended.compareAndSet(false, true)) {
+                        emitter.complete(); // the rest of the body is drained by the handlers below
+                    }
+                } else {
+                    emitter.emit(event);
+                }
+            });
+            response.handler(parser::feed);
+            response.exceptionHandler(this::onError);
+            response.endHandler(v -> {
+                parser.finish();
+                if (ended.compareAndSet(false, true)) {
+                    emitter.complete();
+                }
+            });
+        }
+
+        private void onError(Throwable t) {
+            if (t instanceof ProviderException pe) {
+                fail(pe);
+            } else if (headersReceived) {
+                fail(new ProviderException(Failure.CUT, "stream cut: " + t.getMessage()));
+            } else {
+                fail(HttpErrors.connectFailure(t));
+            }
+        }
+
+        private void fail(ProviderException e) {
+            if (ended.compareAndSet(false, true)) {
+                emitter.fail(e);
+            }
+        }
+    }
+}

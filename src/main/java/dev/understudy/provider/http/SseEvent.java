@@ -1,0 +1,5 @@
+package dev.understudy.provider.http;
+
+/** One server-sent event: its {@code event:} name (null when absent) and its {@code data:} lines joined by \n. */
+public record SseEvent(String event, String data) {
+}

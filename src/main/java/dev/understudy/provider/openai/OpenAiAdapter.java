@@ -1,0 +1,79 @@
+package dev.understudy.provider.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.understudy.chat.ChatChunk;
+import dev.understudy.chat.ChatRequest;
+import dev.understudy.chat.ChatResponse;
+import dev.understudy.provider.Failure;
+import dev.understudy.provider.ProviderException;
+import dev.understudy.provider.http.HttpProviderAdapter;
+import dev.understudy.provider.http.SseClient;
+import dev.understudy.provider.http.SseEvent;
+import dev.understudy.provider.json.Json;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/** Any OpenAI-compatible server: OpenAI, Azure OpenAI, vLLM, Ollama, LM Studio, … */
+public final class OpenAiAdapter extends HttpProviderAdapter {
+
+    private final OpenAiApi api;
+    private final boolean prefill;
+
+    public OpenAiAdapter(OpenAiApi api, SseClient sse, MultiMap headers, boolean prefill) {
+        super(sse, headers);
+        this.api = api;
+        this.prefill = prefill;
+    }
+
+    @Override
+    protected Uni<Response> send(byte[] body) {
+        return api.chatCompletions(body);
+    }
+
+    @Override
+    protected String streamPath() {
+        return "/chat/completions";
+    }
+
+    @Override
+    protected ObjectNode toProviderRequest(ChatRequest request, String model, boolean stream) {
+        ObjectNode body = OpenAiFormat.toProviderRequest(request, model, stream);
+        if (prefill && request.endsWithAssistant()) {
+            // vLLM and compatible servers continue a final assistant turn when asked to
+            body.put("continue_final_message", true).put("add_generation_prompt", false);
+        }
+        return body;
+    }
+
+    @Override
+    protected ChatResponse fromProviderResponse(JsonNode body) {
+        return OpenAiFormat.parseResponse(body);
+    }
+
+    @Override
+    protected StreamDecoder newStreamDecoder() {
+        return event -> {
+            JsonNode json;
+            try {
+                json = Json.MAPPER.readTree(event.data());
+            } catch (Exception e) {
+                throw new ProviderException(Failure.MALFORMED, "malformed stream event");
+            }
+            ChatChunk chunk = OpenAiFormat.parseChunk(json);
+            return chunk == null ? List.of() : List.of(chunk);
+        };
+    }
+
+    @Override
+    protected boolean isTerminal(SseEvent event) {
+        return "[DONE]".equals(event.data());
+    }
+
+    @Override
+    public boolean supportsPrefill() {
+        return prefill;
+    }
+}

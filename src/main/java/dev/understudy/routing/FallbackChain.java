@@ -1,0 +1,92 @@
+package dev.understudy.routing;
+
+import dev.understudy.chat.ChatRequest;
+import dev.understudy.provider.Failure;
+import dev.understudy.provider.ProviderException;
+import dev.understudy.resilience.Ticker;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Non-streaming requests: walks the route's targets in order. Per target: skip if cooling down → call
+ * with min(timeout, deadline left) → on failure ask {@link RetryPolicy}: same target after a wait, next
+ * target, or back to the caller.
+ */
+@ApplicationScoped
+public class FallbackChain {
+
+    private final RetryPolicy policy;
+    private final Ticker ticker;
+
+    @jakarta.inject.Inject
+    public FallbackChain(RetryPolicy policy) {
+        this(policy, Ticker.SYSTEM);
+    }
+
+    FallbackChain(RetryPolicy policy, Ticker ticker) {
+        this.policy = policy;
+        this.ticker = ticker;
+    }
+
+    public Uni<ChainResult> complete(Route route, ChatRequest request) {
+        ChainRun run = new ChainRun(route, request, ticker);
+        return next(run, 0);
+    }
+
+    private Uni<ChainResult> next(ChainRun run, int index) {
+        List<Target> targets = run.route.targets();
+        while (index < targets.size() && targets.get(index).health().coolingDown()) {
+            run.skipped(targets.get(index), "skipped_cooldown");
+            index++;
+        }
+        if (index >= targets.size() || run.deadline.expired()) {
+            return Uni.createFrom().item(exhausted(run));
+        }
+        return attempt(run, index, 0);
+    }
+
+    private Uni<ChainResult> attempt(ChainRun run, int index, int retriesDone) {
+        Target target = run.route.targets().get(index);
+        Duration timeout = run.deadline.cap(target.timeout());
+        long start = run.now();
+        return target.adapter().complete(target.model(), run.request)
+                .ifNoItem().after(timeout).failWith(() -> new ProviderException(Failure.TIMEOUT,
+                        "no response within " + timeout.toMillis() + " ms"))
+                .map(response -> {
+                    run.succeeded(target, start);
+                    return new ChainResult(response, target, index > 0, run.attempts(), null, null);
+                })
+                .onFailure().recoverWithUni(t -> {
+                    ProviderException e = asProviderException(t);
+                    run.failed(target, e, start);
+                    RetryPolicy.Decision decision = policy.decide(e, target, retriesDone, run.deadline);
+                    if (decision instanceof RetryPolicy.RetrySame same) {
+                        return Uni.createFrom().voidItem().onItem().delayIt().by(same.after())
+                                .chain(() -> attempt(run, index, retriesDone + 1));
+                    }
+                    if (decision instanceof RetryPolicy.ReturnToCaller) {
+                        return Uni.createFrom().item(new ChainResult(null, null, false, run.attempts(), e, null));
+                    }
+                    List<Target> targets = run.route.targets();
+                    run.logFallback(target, index + 1 < targets.size() ? targets.get(index + 1) : null,
+                            e.failure().label());
+                    return next(run, index + 1);
+                });
+    }
+
+    private static ChainResult exhausted(ChainRun run) {
+        return new ChainResult(null, null, false, run.attempts(), null, run.retryAfterHint());
+    }
+
+    static ProviderException asProviderException(Throwable t) {
+        if (t instanceof ProviderException pe) {
+            return pe;
+        }
+        if (t.getCause() instanceof ProviderException pe) {
+            return pe;
+        }
+        return new ProviderException(Failure.CONNECT, t.getClass().getSimpleName() + ": " + t.getMessage());
+    }
+}

@@ -1,0 +1,149 @@
+package dev.understudy.routing;
+
+import dev.understudy.config.UnderstudyConfig;
+import dev.understudy.provider.ProviderAdapter;
+import dev.understudy.provider.ProviderFactory;
+import dev.understudy.resilience.TargetHealth;
+import dev.understudy.resilience.Ticker;
+import io.quarkus.runtime.Startup;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * The routes, resolved and checked once at start-up. A wrong configuration stops the start with one
+ * message listing every problem; a vendor provider without an API key is switched off with a warning
+ * (so the shipped {@code default} route simply waits for keys while {@code demo} works).
+ */
+@Startup
+@ApplicationScoped
+public class RouteTable {
+
+    private static final Logger LOG = Logger.getLogger(RouteTable.class);
+    private static final Set<String> TYPES = Set.of("openai", "anthropic", "mock");
+    private static final Set<String> STRATEGIES = Set.of("fallback", "cost", "latency");
+    private static final Set<String> VENDOR_HOSTS = Set.of("api.openai.com", "api.anthropic.com");
+
+    private final Map<String, Route> routes;
+
+    @jakarta.inject.Inject
+    public RouteTable(UnderstudyConfig config, Vertx vertx) {
+        this(config, new ProviderFactory(vertx), Ticker.SYSTEM);
+    }
+
+    RouteTable(UnderstudyConfig config, ProviderFactory factory, Ticker ticker) {
+        List<String> problems = new ArrayList<>();
+        Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
+        for (var e : config.providers().entrySet()) {
+            String name = e.getKey();
+            UnderstudyConfig.Provider p = e.getValue();
+            if (!TYPES.contains(p.type())) {
+                problems.add("understudy.providers." + name + ".type: '" + p.type() + "' is not one of " + TYPES);
+                continue;
+            }
+            if (!"mock".equals(p.type()) && "openai".equals(p.type()) && p.baseUrl().isEmpty()) {
+                problems.add("understudy.providers." + name + ".base-url is required for type " + p.type());
+                continue;
+            }
+            if (p.baseUrl().isPresent() && !validUrl(p.baseUrl().get())) {
+                problems.add("understudy.providers." + name + ".base-url: '" + p.baseUrl().get()
+                        + "' is not an http(s) URL");
+                continue;
+            }
+            if (needsKey(p) && p.apiKey().filter(k -> !k.isBlank()).isEmpty()) {
+                LOG.warnf("provider %s is off: no api-key set (understudy.providers.%s.api-key)", name, name);
+                continue;
+            }
+            adapters.put(name, factory.create(name, p));
+        }
+        Map<String, Route> resolved = new LinkedHashMap<>();
+        UnderstudyConfig.Defaults d = config.defaults();
+        for (var e : config.routes().entrySet()) {
+            String name = e.getKey();
+            UnderstudyConfig.Route r = e.getValue();
+            String where = "understudy.routes." + name;
+            if (!STRATEGIES.contains(r.strategy())) {
+                problems.add(where + ".strategy: '" + r.strategy() + "' is not one of " + STRATEGIES);
+            }
+            if (r.deadline().isNegative() || r.deadline().isZero()) {
+                problems.add(where + ".deadline must be positive");
+            }
+            List<Target> targets = new ArrayList<>();
+            for (int i = 0; i < r.targets().size(); i++) {
+                UnderstudyConfig.Target t = r.targets().get(i);
+                String tw = where + ".targets[" + i + "]";
+                if (!config.providers().containsKey(t.provider())) {
+                    problems.add(tw + ".provider: '" + t.provider() + "' is not a configured provider (known: "
+                            + config.providers().keySet() + ")");
+                    continue;
+                }
+                ProviderAdapter adapter = adapters.get(t.provider());
+                if (adapter == null) {
+                    continue; // switched off above, or invalid (already reported)
+                }
+                Target target = new Target(name, t.provider(), config.providers().get(t.provider()).type(), t.model(),
+                        adapter, t.timeout().orElse(d.timeout()), t.firstTokenTimeout().orElse(d.firstTokenTimeout()),
+                        t.idleTimeout().orElse(d.idleTimeout()), t.retries().orElse(d.retries()),
+                        t.priority().orElse(Integer.MAX_VALUE), new TargetHealth(ticker));
+                if (target.retries() < 0) {
+                    problems.add(tw + ".retries must be 0 or more");
+                }
+                if (!target.timeout().isPositive() || !target.firstTokenTimeout().isPositive()
+                        || !target.idleTimeout().isPositive()) {
+                    problems.add(tw + ": timeouts must be positive");
+                }
+                targets.add(target);
+            }
+            if (targets.isEmpty()) {
+                if (r.targets().isEmpty()) {
+                    problems.add(where + ".targets: a route needs at least one target");
+                } else {
+                    LOG.warnf("route %s is off: none of its providers is usable", name);
+                }
+                continue;
+            }
+            targets.sort(Comparator.comparingInt(Target::priority)); // stable: list order within a priority
+            resolved.put(name, new Route(name, r.strategy(), r.deadline(), List.copyOf(targets),
+                    Map.copyOf(r.degraded().messages())));
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Invalid Understudy configuration:\n  - " + String.join("\n  - ",
+                    problems));
+        }
+        this.routes = Map.copyOf(resolved);
+        LOG.infof("routes: %s", resolved.keySet());
+    }
+
+    public Route route(String name) {
+        return routes.get(name);
+    }
+
+    public Collection<Route> routes() {
+        return routes.values();
+    }
+
+    private static boolean needsKey(UnderstudyConfig.Provider p) {
+        if ("mock".equals(p.type())) {
+            return false;
+        }
+        String host = p.baseUrl().map(u -> URI.create(u).getHost()).orElse("api.anthropic.com");
+        return VENDOR_HOSTS.contains(host);
+    }
+
+    private static boolean validUrl(String url) {
+        try {
+            URI u = URI.create(url);
+            return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,330 @@
+package dev.understudy.routing;
+
+import dev.understudy.chat.ChatChunk;
+import dev.understudy.chat.ChatRequest;
+import dev.understudy.chat.Usage;
+import dev.understudy.provider.Failure;
+import dev.understudy.provider.ProviderException;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One streamed request. Upstream events, timers and cancellation all enter through synchronized
+ * methods; a generation number makes callbacks of an abandoned attempt harmless.
+ *
+ * <p>Continuation after a mid-stream failure, by what the next target can do:
+ * <ol>
+ * <li>prefill: the text already sent becomes a final assistant turn and the target continues it
+ * (trailing whitespace is trimmed for the provider and withheld from its continuation);</li>
+ * <li>regenerate: the target answers anew; the part the caller already has is withheld, and if the
+ * new answer does not start with exactly that text, the stream ends with an in-band error;</li>
+ * <li>a cut inside a tool call, or no target left: an in-band error. Never a silent truncation.</li>
+ * </ol>
+ */
+public final class StreamSession {
+
+    /** After a finish without usage, how long the usage chunk may still take before we finish anyway. */
+    private static final Duration USAGE_GRACE = Duration.ofMillis(250);
+
+    private enum Mode { FRESH, PREFILL, REGENERATE }
+
+    private final ChainRun run;
+    private final StreamSink sink;
+    private final RetryPolicy policy;
+    private final Vertx vertx;
+
+    private int index;
+    private int retriesDone;
+    private int generation;
+    private boolean done;
+    private boolean started;
+    private final StringBuilder sent = new StringBuilder();
+    private boolean sentToolCalls;
+
+    // the current attempt
+    private Target target;
+    private Cancellable upstream;
+    private long timer = -1;
+    private long attemptStart;
+    private boolean attemptHasContent;
+    private ChatChunk finishChunk;
+    private Usage usage;
+    private Mode mode;
+    private int withheldWhitespace;
+    private String expected;
+    private StringBuilder regenerated;
+
+    StreamSession(ChainRun run, StreamSink sink, RetryPolicy policy, Vertx vertx) {
+        this.run = run;
+        this.sink = sink;
+        this.policy = policy;
+        this.vertx = vertx;
+    }
+
+    synchronized void begin() {
+        moveTo(0);
+    }
+
+    /** The caller went away: stop everything and free the upstream. */
+    public synchronized void cancel() {
+        if (!done) {
+            done = true;
+            stopAttempt();
+        }
+    }
+
+    private void moveTo(int i) {
+        List<Target> targets = run.route.targets();
+        while (i < targets.size() && targets.get(i).health().coolingDown()) {
+            run.skipped(targets.get(i), "skipped_cooldown");
+            i++;
+        }
+        if (i >= targets.size() || run.deadline.expired()) {
+            exhausted();
+            return;
+        }
+        index = i;
+        retriesDone = 0;
+        startAttempt();
+    }
+
+    private void startAttempt() {
+        int gen = ++generation;
+        target = run.route.targets().get(index);
+        ChatRequest request = run.request;
+        if (sent.isEmpty()) {
+            mode = Mode.FRESH;
+        } else if (target.adapter().supportsPrefill()) {
+            mode = Mode.PREFILL;
+            String prefill = sent.toString().stripTrailing();
+            withheldWhitespace = sent.length() - prefill.length();
+            request = request.withAssistantPrefill(prefill);
+        } else {
+            mode = Mode.REGENERATE;
+            expected = sent.toString();
+            regenerated = new StringBuilder();
+        }
+        attemptHasContent = false;
+        finishChunk = null;
+        usage = null;
+        attemptStart = run.now();
+        arm(gen, target.firstTokenTimeout(), Failure.FIRST_TOKEN_TIMEOUT);
+        Cancellable c = target.adapter().stream(target.model(), request).subscribe().with(
+                chunk -> onChunk(gen, chunk), failure -> onFailure(gen, failure), () -> onEnd(gen));
+        if (gen == generation && !done) {
+            upstream = c; // callbacks may have run already; cancelling a finished subscription is a no-op
+        } else {
+            c.cancel();
+        }
+    }
+
+    private synchronized void onChunk(int gen, ChatChunk chunk) {
+        if (gen != generation || done) {
+            return;
+        }
+        if (chunk.usage() != null) {
+            usage = chunk.usage();
+        }
+        if (chunk.hasContent()) {
+            attemptHasContent = true;
+            deliver(chunk);
+            if (done) {
+                return;
+            }
+            arm(gen, target.idleTimeout(), Failure.STALLED);
+        }
+        if (chunk.finishReason() != null) {
+            finishChunk = chunk;
+            if (usage != null) {
+                finish();
+            } else {
+                arm(gen, USAGE_GRACE, null); // a usage chunk usually follows at once; don't wait for [DONE]
+            }
+        } else if (finishChunk != null && usage != null) {
+            finish();
+        }
+    }
+
+    private synchronized void onEnd(int gen) {
+        if (gen != generation || done) {
+            return;
+        }
+        upstream = null;
+        if (finishChunk != null) {
+            finish();
+        } else {
+            fail(gen, new ProviderException(Failure.CUT, "the stream ended before the answer was complete"));
+        }
+    }
+
+    private synchronized void onFailure(int gen, Throwable t) {
+        if (gen != generation || done) {
+            return;
+        }
+        upstream = null;
+        if (finishChunk != null) {
+            finish(); // the answer was complete; only the trailer was lost
+            return;
+        }
+        fail(gen, FallbackChain.asProviderException(t));
+    }
+
+    private void fail(int gen, ProviderException e) {
+        stopAttempt();
+        run.failed(target, e, attemptStart);
+        List<Target> targets = run.route.targets();
+        Target next = index + 1 < targets.size() ? targets.get(index + 1) : null;
+        if (!started) {
+            RetryPolicy.Decision decision = policy.decide(e, target, retriesDone, run.deadline);
+            if (decision instanceof RetryPolicy.RetrySame same) {
+                retriesDone++;
+                long ms = Math.max(1, same.after().toMillis());
+                timer = vertx.setTimer(ms, id -> retryNow(gen));
+            } else if (decision instanceof RetryPolicy.ReturnToCaller) {
+                done = true;
+                sink.failBeforeStart(new ChainResult(null, null, false, run.attempts(), e, null));
+            } else {
+                run.logFallback(target, next, e.failure().label());
+                moveTo(index + 1);
+            }
+            return;
+        }
+        if (!e.failure().tryNextTarget()) {
+            abort("the provider stopped the answer: " + e.getMessage());
+        } else if (sentToolCalls) {
+            abort("the answer was cut during a tool call and cannot be continued consistently");
+        } else {
+            run.logFallback(target, next, e.failure().label() + "_mid_stream");
+            moveTo(index + 1);
+        }
+    }
+
+    private synchronized void retryNow(int gen) {
+        if (gen == generation && !done) {
+            timer = -1;
+            startAttempt();
+        }
+    }
+
+    /** Passes content on, withholding what the caller already has when this attempt continues a cut one. */
+    private void deliver(ChatChunk chunk) {
+        switch (mode) {
+            case FRESH -> emit(chunk);
+            case PREFILL -> {
+                String text = chunk.text();
+                if (text != null && withheldWhitespace > 0) {
+                    int skip = 0;
+                    while (skip < text.length() && skip < withheldWhitespace
+                            && Character.isWhitespace(text.charAt(skip))) {
+                        skip++;
+                    }
+                    withheldWhitespace = skip < text.length() ? 0 : withheldWhitespace - skip;
+                    text = text.substring(skip);
+                }
+                if (text != null && !text.isEmpty() || chunk.toolCalls() != null) {
+                    emit(new ChatChunk(text == null || text.isEmpty() ? null : text, chunk.toolCalls(), null, null));
+                }
+            }
+            case REGENERATE -> {
+                if (chunk.toolCalls() != null) {
+                    abort("the answer was cut and the backup answered differently; it cannot be continued");
+                    return;
+                }
+                regenerated.append(chunk.text());
+                if (regenerated.length() <= expected.length()) {
+                    if (!expected.startsWith(regenerated.toString())) {
+                        abort("the answer was cut and the backup answered differently; it cannot be continued");
+                    }
+                    return;
+                }
+                if (!regenerated.substring(0, expected.length()).equals(expected)) {
+                    abort("the answer was cut and the backup answered differently; it cannot be continued");
+                    return;
+                }
+                mode = Mode.FRESH;
+                emit(ChatChunk.text(regenerated.substring(expected.length())));
+            }
+        }
+    }
+
+    private void emit(ChatChunk chunk) {
+        if (!started) {
+            started = true;
+            sink.start(target, index > 0);
+        }
+        if (chunk.text() != null) {
+            sent.append(chunk.text());
+        }
+        if (chunk.toolCalls() != null) {
+            sentToolCalls = true;
+        }
+        sink.content(new ChatChunk(chunk.text(), chunk.toolCalls(), null, null), target);
+    }
+
+    private void finish() {
+        if (mode == Mode.REGENERATE) {
+            // the new answer ended before it even caught up with what the caller already has
+            abort("the answer was cut and the backup answered differently; it cannot be continued");
+            return;
+        }
+        done = true;
+        stopAttempt();
+        run.succeeded(target, attemptStart);
+        if (!started) {
+            started = true;
+            sink.start(target, index > 0); // an empty answer is still an answer
+        }
+        sink.finish(ChatChunk.finish(finishChunk.finishReason(), usage), target, index > 0, run.attempts());
+    }
+
+    private void exhausted() {
+        done = true;
+        stopAttempt();
+        if (!started) {
+            sink.failBeforeStart(new ChainResult(null, null, false, run.attempts(), null, run.retryAfterHint()));
+        } else {
+            sink.abort("the answer was cut and no other target could continue it", run.attempts());
+        }
+    }
+
+    private void abort(String message) {
+        done = true;
+        stopAttempt();
+        sink.abort(message, run.attempts());
+    }
+
+    /** Arms the attempt's one timer; {@code failure} null means "finish" (the usage grace). */
+    private void arm(int gen, Duration after, Failure failure) {
+        if (timer != -1) {
+            vertx.cancelTimer(timer);
+        }
+        Duration capped = failure == null ? after : run.deadline.cap(after);
+        timer = vertx.setTimer(Math.max(1, capped.toMillis()), id -> onTimer(gen, failure, capped));
+    }
+
+    private synchronized void onTimer(int gen, Failure failure, Duration after) {
+        if (gen != generation || done) {
+            return;
+        }
+        timer = -1;
+        if (failure == null) {
+            finish();
+            return;
+        }
+        String what = failure == Failure.FIRST_TOKEN_TIMEOUT ? "no first token within " : "no chunk within ";
+        fail(gen, new ProviderException(failure, what + after.toMillis() + " ms"));
+    }
+
+    private void stopAttempt() {
+        if (timer != -1) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+        }
+        if (upstream != null) {
+            upstream.cancel();
+            upstream = null;
+        }
+    }
+}

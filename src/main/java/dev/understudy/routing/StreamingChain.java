@@ -1,0 +1,31 @@
+package dev.understudy.routing;
+
+import dev.understudy.chat.ChatRequest;
+import dev.understudy.resilience.Ticker;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Streaming requests: each one gets a {@link StreamSession}, the state machine that fails over
+ * invisibly before the first content chunk and continues the answer on the next target after it.
+ */
+@ApplicationScoped
+public class StreamingChain {
+
+    private final RetryPolicy policy;
+    private final Vertx vertx;
+    private final Ticker ticker;
+
+    public StreamingChain(RetryPolicy policy, Vertx vertx) {
+        this.policy = policy;
+        this.vertx = vertx;
+        this.ticker = Ticker.SYSTEM;
+    }
+
+    /** Starts the stream; the returned session can be cancelled when the caller goes away. */
+    public StreamSession stream(Route route, ChatRequest request, StreamSink sink) {
+        StreamSession session = new StreamSession(new ChainRun(route, request, ticker), sink, policy, vertx);
+        session.begin();
+        return session;
+    }
+}
