@@ -2,21 +2,15 @@ package dev.understudy.provider;
 
 import dev.understudy.config.UnderstudyConfig;
 import dev.understudy.provider.anthropic.AnthropicAdapter;
-import dev.understudy.provider.anthropic.AnthropicApi;
-import dev.understudy.provider.http.SseClient;
+import dev.understudy.provider.http.UpstreamClient;
 import dev.understudy.provider.mock.MockAdapter;
 import dev.understudy.provider.openai.OpenAiAdapter;
-import dev.understudy.provider.openai.OpenAiApi;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import jakarta.ws.rs.client.ClientRequestFilter;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-/** Builds one adapter per configured provider endpoint, with its typed REST client and streaming client. */
+/** Builds one adapter per configured provider endpoint, each with its own pooled {@link UpstreamClient}. */
 public final class ProviderFactory {
 
     public static final String ANTHROPIC_VERSION = "2023-06-01";
@@ -33,8 +27,7 @@ public final class ProviderFactory {
                 MultiMap headers = headers(p);
                 p.apiKey().ifPresent(k -> headers.set("Authorization", "Bearer " + k));
                 String base = p.baseUrl().orElseThrow();
-                yield new OpenAiAdapter(restClient(base, headers, p, OpenAiApi.class),
-                        new SseClient(vertx, base, p.maxConnections()), headers, p.prefill().orElse(false));
+                yield new OpenAiAdapter(new UpstreamClient(vertx, base, p.maxConnections()), headers, p.prefill().orElse(false));
             }
             case "anthropic" -> {
                 MultiMap headers = headers(p);
@@ -43,8 +36,7 @@ public final class ProviderFactory {
                     headers.set("anthropic-version", ANTHROPIC_VERSION);
                 }
                 String base = p.baseUrl().orElse("https://api.anthropic.com");
-                yield new AnthropicAdapter(restClient(base, headers, p, AnthropicApi.class),
-                        new SseClient(vertx, base, p.maxConnections()), headers);
+                yield new AnthropicAdapter(new UpstreamClient(vertx, base, p.maxConnections()), headers);
             }
             case "mock" -> new MockAdapter(name, p.latency().orElse(Duration.ofMillis(50)),
                     p.failureRate().orElse(0), p.failureStatus().orElse(503), p.answer().orElse(null));
@@ -60,18 +52,5 @@ public final class ProviderFactory {
             headers.set(h.getKey(), h.getValue());
         }
         return headers;
-    }
-
-    private static <T> T restClient(String base, MultiMap headers, UnderstudyConfig.Provider p, Class<T> api) {
-        ClientRequestFilter addHeaders = ctx -> headers.forEach(h -> ctx.getHeaders().putSingle(h.getKey(),
-                h.getValue()));
-        return QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(base))
-                .connectTimeout(5, TimeUnit.SECONDS)
-                .readTimeout(10, TimeUnit.MINUTES) // attempts are bounded by the chain; this only frees leaks
-                .property("microprofile.rest.client.disable.default.mapper", true)
-                .property("io.quarkus.rest.client.connection-pool-size", p.maxConnections())
-                .register(addHeaders)
-                .build(api);
     }
 }

@@ -27,7 +27,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -129,7 +128,7 @@ public class ChatCompletionsRoute {
             return;
         }
         ChatResponse r = result.response();
-        ChatResponse named = new ChatResponse(r.id() != null ? r.id() : "chatcmpl-" + UUID.randomUUID(),
+        ChatResponse named = new ChatResponse(r.id() != null ? r.id() : dev.understudy.chat.Ids.completionId(),
                 result.answered().model(), r.created(), r.content(), r.toolCalls(), r.finishReason(), r.usage(),
                 r.refusal());
         Annotations a = Annotations.fromProvider(route.name(), result.answered(), result.fallback(),
@@ -162,7 +161,7 @@ public class ChatCompletionsRoute {
             if (stream) {
                 OpenAiSseWriter.writeWholeAnswer(response, route.name(), degraded, a);
             } else {
-                ChatResponse r = new ChatResponse("chatcmpl-" + UUID.randomUUID(), route.name(),
+                ChatResponse r = new ChatResponse(dev.understudy.chat.Ids.completionId(), route.name(),
                         System.currentTimeMillis() / 1000, degraded, null, "stop", null, null);
                 ObjectNode json = OpenAiFormat.writeResponse(r);
                 json.set("understudy", a.toJson());

@@ -13,7 +13,6 @@ import dev.understudy.routing.Target;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +28,7 @@ final class OpenAiSseWriter implements StreamSink {
     private final Route route;
     private final boolean includeUsage;
     private final Consumer<ChainResult> onFailBeforeStart;
-    private final String id = "chatcmpl-" + UUID.randomUUID();
+    private final String id = dev.understudy.chat.Ids.completionId();
     private final long created = System.currentTimeMillis() / 1000;
     private boolean first = true;
 
@@ -87,7 +86,7 @@ final class OpenAiSseWriter implements StreamSink {
 
     /** A complete answer from a last resort (static or cached), as one content chunk and a finish. */
     static void writeWholeAnswer(HttpServerResponse response, String model, String text, Annotations a) {
-        String id = "chatcmpl-" + UUID.randomUUID();
+        String id = dev.understudy.chat.Ids.completionId();
         long created = System.currentTimeMillis() / 1000;
         startSse(response);
         response.write(event(OpenAiFormat.writeChunk(id, model, created, ChatChunk.text(text), true)));

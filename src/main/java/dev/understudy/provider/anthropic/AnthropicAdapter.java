@@ -5,25 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.understudy.chat.ChatRequest;
 import dev.understudy.chat.ChatResponse;
 import dev.understudy.provider.http.HttpProviderAdapter;
-import dev.understudy.provider.http.SseClient;
+import dev.understudy.provider.http.UpstreamClient;
 import dev.understudy.provider.http.SseEvent;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
-import jakarta.ws.rs.core.Response;
 
 /** The Anthropic Messages API. Continues a final assistant turn natively (prefill). */
 public final class AnthropicAdapter extends HttpProviderAdapter {
 
-    private final AnthropicApi api;
 
-    public AnthropicAdapter(AnthropicApi api, SseClient sse, MultiMap headers) {
-        super(sse, headers);
-        this.api = api;
-    }
-
-    @Override
-    protected Uni<Response> send(byte[] body) {
-        return api.messages(body);
+    public AnthropicAdapter(UpstreamClient upstream, MultiMap headers) {
+        super(upstream, headers);
     }
 
     @Override

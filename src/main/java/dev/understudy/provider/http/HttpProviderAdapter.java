@@ -12,14 +12,12 @@ import dev.understudy.provider.json.Json;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What every HTTP provider shares: send the mapped body through the provider's typed REST client
- * (non-streaming) or the {@link SseClient} (streaming), classify errors, decode events, skip and count
- * malformed ones. Subclasses supply only the pure mapping.
+ * What every HTTP provider shares: send the mapped body through the endpoint's {@link UpstreamClient},
+ * classify errors, decode events, skip and count malformed ones. Subclasses supply only the pure mapping.
  */
 public abstract class HttpProviderAdapter implements ProviderAdapter {
 
@@ -28,19 +26,16 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
         List<ChatChunk> decode(SseEvent event);
     }
 
-    private final SseClient sse;
+    private final UpstreamClient upstream;
     private final MultiMap headers;
     private final AtomicLong malformed = new AtomicLong();
 
-    protected HttpProviderAdapter(SseClient sse, MultiMap headers) {
-        this.sse = sse;
+    protected HttpProviderAdapter(UpstreamClient upstream, MultiMap headers) {
+        this.upstream = upstream;
         this.headers = headers;
     }
 
-    /** The typed REST client call for a non-streaming request. */
-    protected abstract Uni<Response> send(byte[] body);
-
-    /** Path of the streaming endpoint below the base URL. */
+    /** Path of the chat endpoint below the base URL. */
     protected abstract String streamPath();
 
     protected abstract ObjectNode toProviderRequest(ChatRequest request, String model, boolean stream);
@@ -54,21 +49,16 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
     @Override
     public Uni<ChatResponse> complete(String model, ChatRequest request) {
         byte[] body = Json.bytes(toProviderRequest(request, model, false));
-        return send(body)
-                .onFailure(t -> !(t instanceof ProviderException)).transform(HttpErrors::connectFailure)
-                .map(response -> {
-                    String text = response.readEntity(String.class);
-                    if (response.getStatus() != 200) {
-                        throw HttpErrors.classify(response.getStatus(), response::getHeaderString, text);
-                    }
-                    JsonNode json;
-                    try {
-                        json = Json.MAPPER.readTree(text);
-                    } catch (Exception e) {
-                        throw new ProviderException(Failure.MALFORMED, "malformed response body: " + e.getMessage());
-                    }
-                    return fromProviderResponse(json);
-                });
+        return upstream.request(streamPath(), headers, body).map(reply -> {
+            if (reply.status() != 200) {
+                throw HttpErrors.classify(reply.status(), reply.header(), reply.body());
+            }
+            try {
+                return fromProviderResponse(Json.MAPPER.readTree(reply.body()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new ProviderException(Failure.MALFORMED, "malformed response body: " + e.getOriginalMessage());
+            }
+        });
     }
 
     @Override
@@ -76,7 +66,7 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
         byte[] body = Json.bytes(toProviderRequest(request, model, true));
         return Multi.createFrom().deferred(() -> {
             StreamDecoder decoder = newStreamDecoder();
-            return sse.post(streamPath(), headers, body, this::isTerminal)
+            return upstream.post(streamPath(), headers, body, this::isTerminal)
                     .onItem().transformToIterable(event -> {
                         try {
                             return decoder.decode(event);

@@ -12,7 +12,6 @@ import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * A simulated provider for the embedded default, demos and game days: configurable latency, failure
@@ -47,7 +46,7 @@ public final class MockAdapter implements ProviderAdapter {
                     throw failure();
                 }
                 String text = answerFor(model, request);
-                return new ChatResponse("chatcmpl-mock-" + UUID.randomUUID(), model,
+                return new ChatResponse(dev.understudy.chat.Ids.completionId(), model,
                         System.currentTimeMillis() / 1000, text, null, "stop", usage(request, text), null);
             });
         });

@@ -8,29 +8,20 @@ import dev.understudy.chat.ChatResponse;
 import dev.understudy.provider.Failure;
 import dev.understudy.provider.ProviderException;
 import dev.understudy.provider.http.HttpProviderAdapter;
-import dev.understudy.provider.http.SseClient;
+import dev.understudy.provider.http.UpstreamClient;
 import dev.understudy.provider.http.SseEvent;
 import dev.understudy.provider.json.Json;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
 
 /** Any OpenAI-compatible server: OpenAI, Azure OpenAI, vLLM, Ollama, LM Studio, … */
 public final class OpenAiAdapter extends HttpProviderAdapter {
 
-    private final OpenAiApi api;
     private final boolean prefill;
 
-    public OpenAiAdapter(OpenAiApi api, SseClient sse, MultiMap headers, boolean prefill) {
-        super(sse, headers);
-        this.api = api;
+    public OpenAiAdapter(UpstreamClient upstream, MultiMap headers, boolean prefill) {
+        super(upstream, headers);
         this.prefill = prefill;
-    }
-
-    @Override
-    protected Uni<Response> send(byte[] body) {
-        return api.chatCompletions(body);
     }
 
     @Override
