@@ -1,0 +1,57 @@
+package dev.understudy.it;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.response.Response;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Request helpers for the HTTP-level tests. */
+final class Calls {
+
+    private Calls() {
+    }
+
+    static String body(String route, boolean stream) {
+        return "{\"model\":\"" + route + "\",\"stream\":" + stream + ",\"stream_options\":{\"include_usage\":true},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+    }
+
+    static Response chat(String route) {
+        return given().contentType("application/json").body(body(route, false)).post("/v1/chat/completions");
+    }
+
+    static Response stream(String route) {
+        return given().contentType("application/json").body(body(route, true)).post("/v1/chat/completions");
+    }
+
+    /** The {@code data:} payloads of an SSE body, in order. */
+    static List<String> events(String sse) {
+        List<String> events = new ArrayList<>();
+        for (String block : sse.split("\n\n")) {
+            if (block.startsWith("data: ")) {
+                events.add(block.substring(6));
+            }
+        }
+        return events;
+    }
+
+    /** The text of every content delta of an OpenAI SSE body, concatenated. */
+    static String streamedText(String sse) {
+        StringBuilder text = new StringBuilder();
+        for (String e : events(sse)) {
+            if (e.startsWith("{")) {
+                var node = io.restassured.path.json.JsonPath.from(e);
+                String piece = node.getString("choices[0].delta.content");
+                if (piece != null) {
+                    text.append(piece);
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}
