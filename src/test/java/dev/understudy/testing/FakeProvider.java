@@ -232,6 +232,12 @@ public final class FakeProvider implements AutoCloseable {
             }
         }
 
+        /** Ends the connection mid-body: FIN with the chunked body unterminated. */
+        void cut() throws IOException {
+            socket.shutdownOutput();
+            socket.close();
+        }
+
         /** Abortive close: RST instead of FIN, no further bytes. */
         void reset() throws IOException {
             socket.setSoLinger(true, 0);

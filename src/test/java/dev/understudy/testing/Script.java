@@ -173,8 +173,8 @@ public final class Script {
             if (i == at) {
                 switch (fault) {
                     case CUT -> {
-                        c.pause(Duration.ofMillis(50)); // let the peer drain what was already sent
-                        c.reset();
+                        c.cut(); // FIN without the terminating chunk: ordered after the data, so no race
+
                         return false;
                     }
                     case STALL -> { c.hold(); return false; }
