@@ -73,7 +73,7 @@ public final class Script {
     /** Waits between consecutive SSE events. */
     public Script interval(Duration d) { return with(s -> s.interval = d); }
 
-    /** After n content pieces, resets the connection (RST) without finishing the chunked body. */
+    /** After n content pieces, closes the connection (FIN) without finishing the chunked body. */
     public Script cutAfter(int n) { return fault(Fault.CUT, n); }
 
     /** After n content pieces, writes nothing more but keeps the socket open. */
