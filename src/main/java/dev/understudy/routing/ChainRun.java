@@ -62,11 +62,13 @@ final class ChainRun {
         }
     }
 
-    /** Targets actually called (skips excluded): the {@code x-understudy-attempts} figure. */
-    int triedTargets() {
+    /** Targets called so far, {@code current} included (skips excluded): {@code x-understudy-attempts}. */
+    int triedTargets(Target current) {
         synchronized (attempts) {
-            return (int) attempts.stream().filter(a -> !a.outcome().startsWith("skipped"))
-                    .map(a -> a.provider() + "/" + a.model()).distinct().count();
+            return (int) java.util.stream.Stream.concat(attempts.stream()
+                    .filter(a -> !a.outcome().startsWith("skipped"))
+                    .map(a -> a.provider() + "/" + a.model()), java.util.stream.Stream.of(current.id()))
+                    .distinct().count();
         }
     }
 

@@ -5,6 +5,7 @@ import dev.understudy.provider.Failure;
 import dev.understudy.provider.ProviderException;
 import dev.understudy.resilience.Ticker;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -18,15 +19,17 @@ import java.util.List;
 public class FallbackChain {
 
     private final RetryPolicy policy;
+    private final Vertx vertx;
     private final Ticker ticker;
 
     @jakarta.inject.Inject
-    public FallbackChain(RetryPolicy policy) {
-        this(policy, Ticker.SYSTEM);
+    public FallbackChain(RetryPolicy policy, Vertx vertx) {
+        this(policy, vertx, Ticker.SYSTEM);
     }
 
-    FallbackChain(RetryPolicy policy, Ticker ticker) {
+    FallbackChain(RetryPolicy policy, Vertx vertx, Ticker ticker) {
         this.policy = policy;
+        this.vertx = vertx;
         this.ticker = ticker;
     }
 
@@ -51,9 +54,7 @@ public class FallbackChain {
         Target target = run.route.targets().get(index);
         Duration timeout = run.deadline.cap(target.timeout());
         long start = run.now();
-        return target.adapter().complete(target.model(), run.request)
-                .ifNoItem().after(timeout).failWith(() -> new ProviderException(Failure.TIMEOUT,
-                        "no response within " + timeout.toMillis() + " ms"))
+        return failAfter(target.adapter().complete(target.model(), run.request), timeout)
                 .map(response -> {
                     run.succeeded(target, start);
                     return new ChainResult(response, target, index > 0, run.attempts(), null, null);
@@ -74,6 +75,36 @@ public class FallbackChain {
                             e.failure().label());
                     return next(run, index + 1);
                 });
+    }
+
+    /**
+     * Fails with {@link Failure#TIMEOUT} when no item came in time, cancelling (and so resetting) the call.
+     * A Vert.x timer on the caller's event loop: cheaper than Mutiny's shared scheduler on the hot path.
+     */
+    private <T> Uni<T> failAfter(Uni<T> call, Duration timeout) {
+        return Uni.createFrom().emitter(emitter -> {
+            long ms = Math.max(1, timeout.toMillis());
+            java.util.concurrent.atomic.AtomicReference<io.smallrye.mutiny.subscription.Cancellable> running =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            long timer = vertx.setTimer(ms, id -> {
+                io.smallrye.mutiny.subscription.Cancellable c = running.get();
+                if (c != null) {
+                    c.cancel();
+                }
+                emitter.fail(new ProviderException(Failure.TIMEOUT, "no response within " + ms + " ms"));
+            });
+            running.set(call.subscribe().with(item -> {
+                vertx.cancelTimer(timer);
+                emitter.complete(item);
+            }, failure -> {
+                vertx.cancelTimer(timer);
+                emitter.fail(failure);
+            }));
+            emitter.onTermination(() -> {
+                vertx.cancelTimer(timer);
+                running.get().cancel();
+            });
+        });
     }
 
     private static ChainResult exhausted(ChainRun run) {

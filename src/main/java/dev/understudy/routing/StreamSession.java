@@ -252,7 +252,7 @@ public final class StreamSession {
     private void emit(ChatChunk chunk) {
         if (!started) {
             started = true;
-            sink.start(target, index > 0);
+            sink.start(target, index > 0, run.triedTargets(target));
         }
         if (chunk.text() != null) {
             sent.append(chunk.text());
@@ -274,7 +274,7 @@ public final class StreamSession {
         run.succeeded(target, attemptStart);
         if (!started) {
             started = true;
-            sink.start(target, index > 0); // an empty answer is still an answer
+            sink.start(target, index > 0, run.triedTargets(target)); // an empty answer is still an answer
         }
         sink.finish(ChatChunk.finish(finishChunk.finishReason(), usage), target, index > 0, run.attempts());
     }

@@ -10,8 +10,8 @@ import java.util.List;
  */
 public interface StreamSink {
 
-    /** The first content is ready: commit status and headers now. */
-    void start(Target target, boolean fallback);
+    /** The first content is ready: commit status and headers now. {@code tried}: targets called so far. */
+    void start(Target target, boolean fallback, int tried);
 
     /** Answer content (text or tool-call deltas), already de-duplicated across continuations. */
     void content(ChatChunk chunk, Target target);

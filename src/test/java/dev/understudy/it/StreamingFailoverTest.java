@@ -53,7 +53,8 @@ class StreamingFailoverTest {
         secondary().enqueue(Script.openAiStream("Backup", " answer"));
         Response r = stream("chain");
         r.then().statusCode(200).header("x-understudy-provider", "secondary")
-                .header("x-understudy-fallback", "true");
+                .header("x-understudy-fallback", "true")
+                .header("x-understudy-attempts", "2");
         String body = r.asString();
         assertComplete(body, "Backup answer");
         assertThat(body.split("\"role\":\"assistant\"", -1)).hasSize(2); // exactly one role delta

@@ -41,13 +41,13 @@ final class OpenAiSseWriter implements StreamSink {
     }
 
     @Override
-    public void start(Target target, boolean fallback) {
+    public void start(Target target, boolean fallback, int tried) {
         if (response.closed()) {
             return;
         }
         Annotations a = Annotations.fromProvider(route.name(), target, fallback, List.of());
         a.writeHeaders(response.headers());
-        response.headers().remove("x-understudy-attempts"); // known only at the end: see the final chunk
+        response.headers().set("x-understudy-attempts", Integer.toString(tried)); // so far; the final chunk has all
         startSse(response);
     }
 

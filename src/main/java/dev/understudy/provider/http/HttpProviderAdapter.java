@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.understudy.chat.ChatChunk;
 import dev.understudy.chat.ChatRequest;
 import dev.understudy.chat.ChatResponse;
+import dev.understudy.chat.ChunkAccumulator;
 import dev.understudy.provider.Failure;
 import dev.understudy.provider.ProviderAdapter;
 import dev.understudy.provider.ProviderException;
@@ -53,12 +54,43 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
             if (reply.status() != 200) {
                 throw HttpErrors.classify(reply.status(), reply.header(), reply.body());
             }
+            String type = reply.header().apply("content-type");
+            if (type != null && type.startsWith("text/event-stream")) {
+                return fromEventStream(reply.body()); // some servers stream even when asked not to
+            }
             try {
                 return fromProviderResponse(Json.MAPPER.readTree(reply.body()));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new ProviderException(Failure.MALFORMED, "malformed response body: " + e.getOriginalMessage());
             }
         });
+    }
+
+    /** A whole SSE body, folded into one response; an unfinished stream is a malformed reply. */
+    private ChatResponse fromEventStream(String body) {
+        StreamDecoder decoder = newStreamDecoder();
+        ChunkAccumulator answer = new ChunkAccumulator();
+        boolean[] terminal = new boolean[1];
+        SseParser parser = new SseParser(event -> {
+            if (terminal[0] || isTerminal(event)) {
+                terminal[0] = true;
+                return;
+            }
+            try {
+                decoder.decode(event).forEach(answer::add);
+            } catch (ProviderException e) {
+                if (e.failure() != Failure.MALFORMED) {
+                    throw e;
+                }
+                malformed.incrementAndGet();
+            }
+        });
+        parser.feed(io.vertx.core.buffer.Buffer.buffer(body));
+        parser.finish();
+        if (!answer.finished()) {
+            throw new ProviderException(Failure.MALFORMED, "the event-stream reply ended before the answer finished");
+        }
+        return answer.toResponse(null, null, System.currentTimeMillis() / 1000);
     }
 
     @Override

@@ -36,7 +36,12 @@ import java.util.function.Predicate;
  */
 public final class UpstreamClient {
 
-    private final HttpClient client;
+    private final Vertx vertx;
+    private final HttpClientOptions options;
+    private final PoolOptions pool;
+    private final HttpClient shared;
+    /** One client per event loop: a pooled connection then never hops threads between request and reply. */
+    private final java.util.Map<Thread, HttpClient> perEventLoop = new java.util.concurrent.ConcurrentHashMap<>();
     private final String baseUri;
 
     public UpstreamClient(Vertx vertx, String baseUri, int maxConnections) {
@@ -51,7 +56,10 @@ public final class UpstreamClient {
                 .setConnectTimeout(5_000)
                 .setIdleTimeout(300) // seconds; our own idle-timeout acts long before this
                 .setDecompressionSupported(false);
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnections));
+        this.vertx = vertx;
+        this.options = options;
+        this.pool = new PoolOptions().setHttp1MaxSize(maxConnections);
+        this.shared = vertx.createHttpClient(options, pool);
         this.baseUri = baseUri.endsWith("/") ? baseUri.substring(0, baseUri.length() - 1) : baseUri;
     }
 
@@ -65,7 +73,7 @@ public final class UpstreamClient {
                     .setMethod(HttpMethod.POST)
                     .setAbsoluteURI(baseUri + path)
                     .setHeaders(headers);
-            client.request(options).onComplete(ar -> {
+            client().request(options).onComplete(ar -> {
                 if (ar.failed()) {
                     emitter.fail(HttpErrors.connectFailure(ar.cause()));
                     return;
@@ -86,7 +94,7 @@ public final class UpstreamClient {
                     .setMethod(HttpMethod.POST)
                     .setAbsoluteURI(baseUri + path)
                     .setHeaders(headers);
-            client.request(options).onComplete(ar -> {
+            client().request(options).onComplete(ar -> {
                 if (ar.failed()) {
                     emitter.fail(HttpErrors.connectFailure(ar.cause()));
                     return;
@@ -113,8 +121,16 @@ public final class UpstreamClient {
         });
     }
 
+    private HttpClient client() {
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            return perEventLoop.computeIfAbsent(Thread.currentThread(), t -> vertx.createHttpClient(options, pool));
+        }
+        return shared;
+    }
+
     public void close() {
-        client.close();
+        shared.close();
+        perEventLoop.values().forEach(HttpClient::close);
     }
 
     /** One request/response: owns the emitter and decides how the stream ends, exactly once. */
