@@ -6,6 +6,7 @@ import dev.understudy.provider.json.Json;
 import dev.understudy.routing.Attempt;
 import dev.understudy.routing.Target;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import java.util.List;
 
 /**
@@ -17,6 +18,15 @@ public record Annotations(String route, Target answered, String source, boolean 
 
     public static final String BACKUP_NOTICE = "Using backup service";
 
+    // pre-encoded header names: no per-request validation or encoding
+    private static final CharSequence ROUTE = HttpHeaders.createOptimized("x-understudy-route");
+    private static final CharSequence PROVIDER = HttpHeaders.createOptimized("x-understudy-provider");
+    private static final CharSequence MODEL = HttpHeaders.createOptimized("x-understudy-model");
+    private static final CharSequence SOURCE = HttpHeaders.createOptimized("x-understudy-source");
+    private static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("x-understudy-attempts");
+    private static final CharSequence FALLBACK = HttpHeaders.createOptimized("x-understudy-fallback");
+    private static final CharSequence NOTICE = HttpHeaders.createOptimized("x-understudy-notice");
+
     public static Annotations fromProvider(String route, Target answered, boolean fallback, List<Attempt> attempts) {
         return new Annotations(route, answered, "provider", fallback, fallback ? BACKUP_NOTICE : null, false,
                 attempts);
@@ -27,16 +37,16 @@ public record Annotations(String route, Target answered, String source, boolean 
     }
 
     public void writeHeaders(MultiMap headers) {
-        headers.set("x-understudy-route", route);
+        headers.set(ROUTE, route);
         if (answered != null) {
-            headers.set("x-understudy-provider", answered.provider());
-            headers.set("x-understudy-model", answered.model());
+            headers.set(PROVIDER, answered.provider());
+            headers.set(MODEL, answered.model());
         }
-        headers.set("x-understudy-source", source);
-        headers.set("x-understudy-attempts", Integer.toString(triedTargets()));
-        headers.set("x-understudy-fallback", Boolean.toString(fallback));
+        headers.set(SOURCE, source);
+        headers.set(ATTEMPTS, Integer.toString(triedTargets()));
+        headers.set(FALLBACK, fallback ? "true" : "false");
         if (notice != null) {
-            headers.set("x-understudy-notice", notice);
+            headers.set(NOTICE, notice);
         }
     }
 
@@ -66,7 +76,6 @@ public record Annotations(String route, Target answered, String source, boolean 
 
     /** Targets actually called; skipped ones (cooling down, breaker open) do not count. */
     public int triedTargets() {
-        return (int) attempts.stream().filter(a -> !a.outcome().startsWith("skipped"))
-                .map(a -> a.provider() + "/" + a.model()).distinct().count();
+        return Attempt.distinctTargetsCalled(attempts);
     }
 }

@@ -5,7 +5,6 @@ import dev.understudy.provider.ProviderException;
 import dev.understudy.resilience.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -18,7 +17,8 @@ final class ChainRun {
     final ChatRequest request;
     final Deadline deadline;
     final Ticker ticker;
-    private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
+    /** Appended by one step at a time (Uni steps happen one after another; StreamSession is synchronized). */
+    private final List<Attempt> attempts = new ArrayList<>(2);
     private Duration shortestRetryAfter;
 
     ChainRun(Route route, ChatRequest request, Ticker ticker) {
@@ -57,19 +57,14 @@ final class ChainRun {
     }
 
     List<Attempt> attempts() {
-        synchronized (attempts) {
-            return List.copyOf(attempts);
-        }
+        return List.copyOf(attempts);
     }
 
     /** Targets called so far, {@code current} included (skips excluded): {@code x-understudy-attempts}. */
     int triedTargets(Target current) {
-        synchronized (attempts) {
-            return (int) java.util.stream.Stream.concat(attempts.stream()
-                    .filter(a -> !a.outcome().startsWith("skipped"))
-                    .map(a -> a.provider() + "/" + a.model()), java.util.stream.Stream.of(current.id()))
-                    .distinct().count();
-        }
+        List<Attempt> all = new ArrayList<>(attempts);
+        all.add(new Attempt(current.provider(), current.model(), "current", 0, 0, null));
+        return Attempt.distinctTargetsCalled(all);
     }
 
     /** When to come back after every target failed: the shortest Retry-After or cooldown seen, else 5 s. */

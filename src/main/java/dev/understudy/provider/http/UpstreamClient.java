@@ -42,7 +42,10 @@ public final class UpstreamClient {
     private final HttpClient shared;
     /** One client per event loop: a pooled connection then never hops threads between request and reply. */
     private final java.util.Map<Thread, HttpClient> perEventLoop = new java.util.concurrent.ConcurrentHashMap<>();
-    private final String baseUri;
+    private final String host;
+    private final int port;
+    private final boolean tls;
+    private final String basePath;
 
     public UpstreamClient(Vertx vertx, String baseUri, int maxConnections) {
         URI uri = URI.create(baseUri);
@@ -60,7 +63,11 @@ public final class UpstreamClient {
         this.options = options;
         this.pool = new PoolOptions().setHttp1MaxSize(maxConnections);
         this.shared = vertx.createHttpClient(options, pool);
-        this.baseUri = baseUri.endsWith("/") ? baseUri.substring(0, baseUri.length() - 1) : baseUri;
+        this.tls = tls;
+        this.host = uri.getHost();
+        this.port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
     /**
@@ -69,11 +76,7 @@ public final class UpstreamClient {
      */
     public Multi<SseEvent> post(String path, MultiMap headers, byte[] body, Predicate<SseEvent> terminal) {
         return Multi.createFrom().emitter(emitter -> {
-            RequestOptions options = new RequestOptions()
-                    .setMethod(HttpMethod.POST)
-                    .setAbsoluteURI(baseUri + path)
-                    .setHeaders(headers);
-            client().request(options).onComplete(ar -> {
+            client().request(requestOptions(path, headers)).onComplete(ar -> {
                 if (ar.failed()) {
                     emitter.fail(HttpErrors.connectFailure(ar.cause()));
                     return;
@@ -90,11 +93,7 @@ public final class UpstreamClient {
     /** A non-streaming POST; fails only with a connection failure. Cancelling resets the request. */
     public io.smallrye.mutiny.Uni<Reply> request(String path, MultiMap headers, byte[] body) {
         return io.smallrye.mutiny.Uni.createFrom().emitter(emitter -> {
-            RequestOptions options = new RequestOptions()
-                    .setMethod(HttpMethod.POST)
-                    .setAbsoluteURI(baseUri + path)
-                    .setHeaders(headers);
-            client().request(options).onComplete(ar -> {
+            client().request(requestOptions(path, headers)).onComplete(ar -> {
                 if (ar.failed()) {
                     emitter.fail(HttpErrors.connectFailure(ar.cause()));
                     return;
@@ -119,6 +118,17 @@ public final class UpstreamClient {
                         });
             });
         });
+    }
+
+    /** Host, port and path resolved once at start-up: no URL parsing per request. */
+    private RequestOptions requestOptions(String path, MultiMap headers) {
+        return new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost(host)
+                .setPort(port)
+                .setSsl(tls)
+                .setURI(basePath + path)
+                .setHeaders(headers);
     }
 
     private HttpClient client() {
