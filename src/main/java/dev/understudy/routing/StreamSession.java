@@ -47,6 +47,10 @@ public final class StreamSession {
     private Target target;
     private Cancellable upstream;
     private long timer = -1;
+    private long timerFiresAt;
+    private long dueAt;
+    private Failure dueKind;
+    private Duration dueAfter;
     private long attemptStart;
     private boolean attemptHasContent;
     private ChatChunk finishChunk;
@@ -295,26 +299,48 @@ public final class StreamSession {
         sink.abort(message, run.attempts());
     }
 
-    /** Arms the attempt's one timer; {@code failure} null means "finish" (the usage grace). */
+    /**
+     * Sets when the attempt's one watchdog fires; {@code failure} null means "finish" (the usage grace).
+     * Pushing the deadline later (every chunk does) only moves a field: the timer, when it fires early,
+     * re-arms itself for what is left. So a stream costs one timer per attempt, not one per chunk.
+     */
     private void arm(int gen, Duration after, Failure failure) {
-        if (timer != -1) {
-            vertx.cancelTimer(timer);
-        }
         Duration capped = failure == null ? after : run.deadline.cap(after);
-        timer = vertx.setTimer(Math.max(1, capped.toMillis()), id -> onTimer(gen, failure, capped));
+        dueAt = run.now() + capped.toNanos();
+        dueKind = failure;
+        dueAfter = capped;
+        if (timer == -1 || timerFiresAt - dueAt > 0) {
+            if (timer != -1) {
+                vertx.cancelTimer(timer);
+            }
+            schedule(gen);
+        }
     }
 
-    private synchronized void onTimer(int gen, Failure failure, Duration after) {
+    private void schedule(int gen) {
+        timerFiresAt = dueAt;
+        long ms = Math.max(1, (dueAt - run.now() + 999_999) / 1_000_000);
+        timer = vertx.setTimer(ms, id -> onTimer(gen, id)); // we hold the lock: onTimer sees this id
+    }
+
+    private synchronized void onTimer(int gen, long id) {
+        if (id != timer) {
+            return; // replaced or cancelled
+        }
+        timer = -1;
         if (gen != generation || done) {
             return;
         }
-        timer = -1;
-        if (failure == null) {
+        if (dueAt - run.now() > 0) {
+            schedule(gen); // chunks arrived meanwhile: wait for what is left
+            return;
+        }
+        if (dueKind == null) {
             finish();
             return;
         }
-        String what = failure == Failure.FIRST_TOKEN_TIMEOUT ? "no first token within " : "no chunk within ";
-        fail(gen, new ProviderException(failure, what + after.toMillis() + " ms"));
+        String what = dueKind == Failure.FIRST_TOKEN_TIMEOUT ? "no first token within " : "no chunk within ";
+        fail(gen, new ProviderException(dueKind, what + dueAfter.toMillis() + " ms"));
     }
 
     private void stopAttempt() {

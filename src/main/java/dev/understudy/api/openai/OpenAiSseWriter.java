@@ -10,6 +10,8 @@ import dev.understudy.routing.ChainResult;
 import dev.understudy.routing.Route;
 import dev.understudy.routing.StreamSink;
 import dev.understudy.routing.Target;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
@@ -25,6 +27,9 @@ final class OpenAiSseWriter implements StreamSink {
     private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
     private final HttpServerResponse response;
+    private final Context context;
+    /** Events written in one event-loop turn go out in one flush (an upstream read often holds several). */
+    private Buffer pending;
     private final Route route;
     private final boolean includeUsage;
     private final Consumer<ChainResult> onFailBeforeStart;
@@ -35,6 +40,7 @@ final class OpenAiSseWriter implements StreamSink {
     OpenAiSseWriter(HttpServerResponse response, Route route, boolean includeUsage,
             Consumer<ChainResult> onFailBeforeStart) {
         this.response = response;
+        this.context = Vertx.currentContext();
         this.route = route;
         this.includeUsage = includeUsage;
         this.onFailBeforeStart = onFailBeforeStart;
@@ -104,16 +110,39 @@ final class OpenAiSseWriter implements StreamSink {
                 .putHeader("X-Accel-Buffering", "no");
     }
 
-    private void write(ObjectNode json) {
-        if (!response.closed() && !response.ended()) {
-            response.write(event(json));
+    private synchronized void write(ObjectNode json) {
+        if (response.closed() || response.ended()) {
+            return;
+        }
+        if (pending == null) {
+            pending = event(json);
+            if (context != null) {
+                context.runOnContext(v -> flush());
+            } else {
+                flush();
+            }
+        } else {
+            pending.appendBuffer(event(json));
         }
     }
 
-    private void end(Buffer last) {
-        if (!response.closed() && !response.ended()) {
-            response.end(last);
+    private synchronized void flush() {
+        if (pending != null && !response.closed() && !response.ended()) {
+            response.write(pending);
         }
+        pending = null;
+    }
+
+    private synchronized void end(Buffer last) {
+        if (response.closed() || response.ended()) {
+            return;
+        }
+        if (pending != null) {
+            pending.appendBuffer(last);
+            last = pending;
+            pending = null;
+        }
+        response.end(last);
     }
 
     private static Buffer event(ObjectNode json) {
