@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /** The state of one request's walk down its route: the deadline and what each attempt did. */
 final class ChainRun {
@@ -14,6 +15,8 @@ final class ChainRun {
     private static final Logger LOG = Logger.getLogger("dev.understudy.fallback");
 
     final Route route;
+    /** This request's order of the route's targets (see {@link Router}). */
+    final List<Target> targets;
     final ChatRequest request;
     final Deadline deadline;
     final Ticker ticker;
@@ -23,6 +26,7 @@ final class ChainRun {
 
     ChainRun(Route route, ChatRequest request, Ticker ticker) {
         this.route = route;
+        this.targets = Router.order(route);
         this.request = request;
         this.ticker = ticker;
         this.deadline = new Deadline(ticker, route.deadline());
@@ -32,13 +36,45 @@ final class ChainRun {
         return ticker.nanos();
     }
 
+    /**
+     * The first target from {@code index} on that may be called now, recording the ones skipped
+     * (cooling down, breaker open) — no network call for those. -1 when none is left or time is up.
+     */
+    int nextCallable(int index) {
+        for (int i = index; i < targets.size(); i++) {
+            if (deadline.expired()) {
+                return -1;
+            }
+            Target t = targets.get(i);
+            if (t.health().coolingDown()) {
+                skipped(t, "skipped_cooldown");
+            } else if (!t.health().breaker().tryAcquire()) {
+                skipped(t, "skipped_open");
+            } else {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A same-target retry needs the breaker's consent again: failures may have opened it meanwhile.
+     * (Its cooldown is not asked: the retry waited out that very Retry-After.)
+     */
+    boolean mayRetry(Target t) {
+        return t.health().breaker().tryAcquire();
+    }
+
     void succeeded(Target t, long startNanos) {
-        t.health().onSuccess();
-        attempts.add(new Attempt(t.provider(), t.model(), "ok", millisSince(startNanos), 200, null));
+        long latency = ticker.nanos() - startNanos;
+        t.health().onSuccess(latency);
+        t.meters().attempt("ok", latency);
+        attempts.add(new Attempt(t.provider(), t.model(), "ok", latency / 1_000_000, 200, null));
     }
 
     void failed(Target t, ProviderException e, long startNanos) {
         t.health().onFailure(e);
+        t.meters().attempt(e.failure().label(), ticker.nanos() - startNanos);
         if (e.retryAfter() != null && (shortestRetryAfter == null || e.retryAfter().compareTo(shortestRetryAfter) < 0)) {
             shortestRetryAfter = e.retryAfter();
         }
@@ -47,13 +83,26 @@ final class ChainRun {
     }
 
     void skipped(Target t, String why) {
+        t.meters().attempt(why, 0);
         attempts.add(new Attempt(t.provider(), t.model(), why, 0, 0, null));
     }
 
-    /** One structured line per fallback decision: route, from, to, reason. */
-    void logFallback(Target from, Target to, String reason) {
-        LOG.infof("fallback route=%s from=%s to=%s reason=%s", route.name(), from.id(), to == null ? "none"
-                : to.id(), reason);
+    /** One structured line per fallback decision: route, from, to, reason (also as MDC fields). */
+    void logFallback(Target from, int nextIndex, String reason) {
+        route.meters().fallback(reason);
+        String to = nextIndex < targets.size() ? targets.get(nextIndex).id() : "none";
+        MDC.put("route", route.name());
+        MDC.put("from", from.id());
+        MDC.put("to", to);
+        MDC.put("reason", reason);
+        try {
+            LOG.infof("fallback route=%s from=%s to=%s reason=%s", route.name(), from.id(), to, reason);
+        } finally {
+            MDC.remove("route");
+            MDC.remove("from");
+            MDC.remove("to");
+            MDC.remove("reason");
+        }
     }
 
     List<Attempt> attempts() {
@@ -71,6 +120,10 @@ final class ChainRun {
     Duration retryAfterHint() {
         Duration hint = shortestRetryAfter;
         for (Target t : route.targets()) {
+            Duration open = t.health().breaker().openFor();
+            if (!open.isZero() && (hint == null || open.compareTo(hint) < 0)) {
+                hint = open;
+            }
             Duration left = t.health().cooldownLeft();
             if (!left.isZero() && (hint == null || left.compareTo(hint) < 0)) {
                 hint = left;

@@ -38,20 +38,13 @@ public class FallbackChain {
         return next(run, 0);
     }
 
-    private Uni<ChainResult> next(ChainRun run, int index) {
-        List<Target> targets = run.route.targets();
-        while (index < targets.size() && targets.get(index).health().coolingDown()) {
-            run.skipped(targets.get(index), "skipped_cooldown");
-            index++;
-        }
-        if (index >= targets.size() || run.deadline.expired()) {
-            return Uni.createFrom().item(exhausted(run));
-        }
-        return attempt(run, index, 0);
+    private Uni<ChainResult> next(ChainRun run, int from) {
+        int index = run.nextCallable(from);
+        return index < 0 ? Uni.createFrom().item(exhausted(run)) : attempt(run, index, 0);
     }
 
     private Uni<ChainResult> attempt(ChainRun run, int index, int retriesDone) {
-        Target target = run.route.targets().get(index);
+        Target target = run.targets.get(index);
         Duration timeout = run.deadline.cap(target.timeout());
         long start = run.now();
         return failAfter(target.adapter().complete(target.model(), run.request), timeout)
@@ -65,14 +58,13 @@ public class FallbackChain {
                     RetryPolicy.Decision decision = policy.decide(e, target, retriesDone, run.deadline);
                     if (decision instanceof RetryPolicy.RetrySame same) {
                         return Uni.createFrom().voidItem().onItem().delayIt().by(same.after())
-                                .chain(() -> attempt(run, index, retriesDone + 1));
+                                .chain(() -> run.mayRetry(target) ? attempt(run, index, retriesDone + 1)
+                                        : next(run, index + 1));
                     }
                     if (decision instanceof RetryPolicy.ReturnToCaller) {
                         return Uni.createFrom().item(new ChainResult(null, null, false, run.attempts(), e, null));
                     }
-                    List<Target> targets = run.route.targets();
-                    run.logFallback(target, index + 1 < targets.size() ? targets.get(index + 1) : null,
-                            e.failure().label());
+                    run.logFallback(target, index + 1, e.failure().label());
                     return next(run, index + 1);
                 });
     }

@@ -1,6 +1,8 @@
 package dev.understudy.routing;
 
 import dev.understudy.config.UnderstudyConfig;
+import dev.understudy.metrics.Metrics;
+import dev.understudy.resilience.CircuitBreaker;
 import dev.understudy.provider.ProviderAdapter;
 import dev.understudy.provider.ProviderFactory;
 import dev.understudy.resilience.TargetHealth;
@@ -35,11 +37,11 @@ public class RouteTable {
     private final Map<String, Route> routes;
 
     @jakarta.inject.Inject
-    public RouteTable(UnderstudyConfig config, Vertx vertx) {
-        this(config, new ProviderFactory(vertx), Ticker.SYSTEM);
+    public RouteTable(UnderstudyConfig config, Vertx vertx, Metrics metrics) {
+        this(config, new ProviderFactory(vertx), Ticker.SYSTEM, metrics);
     }
 
-    RouteTable(UnderstudyConfig config, ProviderFactory factory, Ticker ticker) {
+    RouteTable(UnderstudyConfig config, ProviderFactory factory, Ticker ticker, Metrics metrics) {
         List<String> problems = new ArrayList<>();
         Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
         for (var e : config.providers().entrySet()) {
@@ -89,10 +91,15 @@ public class RouteTable {
                 if (adapter == null) {
                     continue; // switched off above, or invalid (already reported)
                 }
+                UnderstudyConfig.CircuitBreaker cb = config.circuitBreaker();
+                TargetHealth health = new TargetHealth(ticker, new CircuitBreaker(ticker, cb.failureThreshold(),
+                        cb.delay(), cb.maxDelay()));
                 Target target = new Target(name, t.provider(), config.providers().get(t.provider()).type(), t.model(),
                         adapter, t.timeout().orElse(d.timeout()), t.firstTokenTimeout().orElse(d.firstTokenTimeout()),
                         t.idleTimeout().orElse(d.idleTimeout()), t.retries().orElse(d.retries()),
-                        t.priority().orElse(Integer.MAX_VALUE), new TargetHealth(ticker));
+                        t.priority().orElse(Integer.MAX_VALUE), health,
+                        metrics.forTarget(t.provider(), t.model(), health, adapter));
+                health.breaker().onStateChange(b -> BreakerLog.changed(target, b));
                 if (target.retries() < 0) {
                     problems.add(tw + ".retries must be 0 or more");
                 }
@@ -112,7 +119,7 @@ public class RouteTable {
             }
             targets.sort(Comparator.comparingInt(Target::priority)); // stable: list order within a priority
             resolved.put(name, new Route(name, r.strategy(), r.deadline(), List.copyOf(targets),
-                    Map.copyOf(r.degraded().messages())));
+                    Map.copyOf(r.degraded().messages()), metrics.forRoute(name)));
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid Understudy configuration:\n  - " + String.join("\n  - ",

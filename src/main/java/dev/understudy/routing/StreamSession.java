@@ -79,13 +79,9 @@ public final class StreamSession {
         }
     }
 
-    private void moveTo(int i) {
-        List<Target> targets = run.route.targets();
-        while (i < targets.size() && targets.get(i).health().coolingDown()) {
-            run.skipped(targets.get(i), "skipped_cooldown");
-            i++;
-        }
-        if (i >= targets.size() || run.deadline.expired()) {
+    private void moveTo(int from) {
+        int i = run.nextCallable(from);
+        if (i < 0) {
             exhausted();
             return;
         }
@@ -96,7 +92,7 @@ public final class StreamSession {
 
     private void startAttempt() {
         int gen = ++generation;
-        target = run.route.targets().get(index);
+        target = run.targets.get(index);
         ChatRequest request = run.request;
         if (sent.isEmpty()) {
             mode = Mode.FRESH;
@@ -178,19 +174,17 @@ public final class StreamSession {
     private void fail(int gen, ProviderException e) {
         stopAttempt();
         run.failed(target, e, attemptStart);
-        List<Target> targets = run.route.targets();
-        Target next = index + 1 < targets.size() ? targets.get(index + 1) : null;
         if (!started) {
             RetryPolicy.Decision decision = policy.decide(e, target, retriesDone, run.deadline);
             if (decision instanceof RetryPolicy.RetrySame same) {
                 retriesDone++;
-                long ms = Math.max(1, same.after().toMillis());
+                long ms = Math.max(1, (same.after().toNanos() + 999_999) / 1_000_000);
                 timer = vertx.setTimer(ms, id -> retryNow(gen));
             } else if (decision instanceof RetryPolicy.ReturnToCaller) {
                 done = true;
                 sink.failBeforeStart(new ChainResult(null, null, false, run.attempts(), e, null));
             } else {
-                run.logFallback(target, next, e.failure().label());
+                run.logFallback(target, index + 1, e.failure().label());
                 moveTo(index + 1);
             }
             return;
@@ -200,7 +194,7 @@ public final class StreamSession {
         } else if (sentToolCalls) {
             abort("the answer was cut during a tool call and cannot be continued consistently");
         } else {
-            run.logFallback(target, next, e.failure().label() + "_mid_stream");
+            run.logFallback(target, index + 1, e.failure().label() + "_mid_stream");
             moveTo(index + 1);
         }
     }
@@ -208,7 +202,11 @@ public final class StreamSession {
     private synchronized void retryNow(int gen) {
         if (gen == generation && !done) {
             timer = -1;
-            startAttempt();
+            if (run.mayRetry(target)) {
+                startAttempt();
+            } else {
+                moveTo(index + 1);
+            }
         }
     }
 

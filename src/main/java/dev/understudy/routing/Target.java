@@ -1,5 +1,6 @@
 package dev.understudy.routing;
 
+import dev.understudy.metrics.Metrics;
 import dev.understudy.provider.ProviderAdapter;
 import dev.understudy.resilience.TargetHealth;
 import java.time.Duration;
@@ -10,7 +11,7 @@ import java.time.Duration;
  */
 public record Target(String route, String provider, String providerType, String model, ProviderAdapter adapter,
         Duration timeout, Duration firstTokenTimeout, Duration idleTimeout, int retries, int priority,
-        TargetHealth health) {
+        TargetHealth health, Metrics.TargetMeters meters) {
 
     /** {@code provider/model}, the name used in logs and status. */
     public String id() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.understudy.config.UnderstudyConfig;
+import dev.understudy.metrics.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.understudy.provider.ProviderFactory;
 import dev.understudy.resilience.Ticker;
 import io.smallrye.config.PropertiesConfigSource;
@@ -34,7 +36,7 @@ class RouteTableTest {
                 .withSources(new PropertiesConfigSource(properties, "test", 100))
                 .build();
         return new RouteTable(config.getConfigMapping(UnderstudyConfig.class), new ProviderFactory(VERTX),
-                Ticker.SYSTEM);
+                Ticker.SYSTEM, new Metrics(new SimpleMeterRegistry()));
     }
 
     @Test

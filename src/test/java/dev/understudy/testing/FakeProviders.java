@@ -36,8 +36,9 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
         return limited;
     }
 
-    /** Clears every script and recording: call it before each test. */
+    /** Clears every script and recording, and the gateway's breakers and health: call it before each test. */
     public static void resetAll() {
+        io.restassured.RestAssured.given().post("/admin/breakers/reset").then().statusCode(200);
         primary.reset();
         secondary.reset();
         claude.reset();

@@ -1,0 +1,136 @@
+package dev.understudy.metrics;
+
+import dev.understudy.chat.Usage;
+import dev.understudy.provider.ProviderAdapter;
+import dev.understudy.resilience.TargetHealth;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every metric name of DESIGN.md §5 lives here. Meters are created once per route and target and
+ * kept on them ({@link RouteMeters}, {@link TargetMeters}), so the request path does no lookups.
+ * Tags stay low-cardinality: route, provider, model, outcome, source, reason, kind.
+ */
+@ApplicationScoped
+public class Metrics {
+
+    public static final String REQUESTS = "understudy.requests";
+    public static final String ATTEMPTS = "understudy.attempts";
+    public static final String FALLBACKS = "understudy.fallbacks";
+    public static final String CIRCUIT_STATE = "understudy.circuit.state";
+    public static final String UPSTREAM_LATENCY = "understudy.upstream.latency";
+    public static final String TOKENS = "understudy.tokens";
+    public static final String PROBES = "understudy.probes";
+    public static final String MALFORMED = "understudy.malformed.events";
+    public static final String CACHE_LOOKUPS = "understudy.cache.lookups";
+    public static final String QUEUE_DEPTH = "understudy.queue.depth";
+    public static final String COST = "understudy.cost.usd";
+
+    private final MeterRegistry registry;
+    /** Targets sharing a provider/model pair share one gauge: it shows the worst breaker among them. */
+    private final Map<String, List<TargetHealth>> breakersByPair = new ConcurrentHashMap<>();
+
+    public Metrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public RouteMeters forRoute(String route) {
+        return new RouteMeters(route);
+    }
+
+    public TargetMeters forTarget(String provider, String model, TargetHealth health, ProviderAdapter adapter) {
+        String pair = provider + "\u0000" + model;
+        breakersByPair.computeIfAbsent(pair, p -> {
+            List<TargetHealth> list = new CopyOnWriteArrayList<>();
+            Gauge.builder(CIRCUIT_STATE, list, l -> l.stream().mapToInt(h -> h.breaker().state().gauge()).max()
+                    .orElse(0)).tag("provider", provider).tag("model", model)
+                    .description("Circuit breaker state: 0 closed, 1 half-open, 2 open").register(registry);
+            return list;
+        }).add(health);
+        FunctionCounter.builder(MALFORMED, adapter, ProviderAdapter::malformedEvents).tag("provider", provider)
+                .description("Stream events skipped because they could not be parsed").register(registry);
+        return new TargetMeters(provider, model);
+    }
+
+    /** Per-route meters: requests by source and outcome, fallbacks by reason. */
+    public final class RouteMeters {
+        private final String route;
+        private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+        private final Map<String, Counter> fallbacks = new ConcurrentHashMap<>();
+
+        RouteMeters(String route) {
+            this.route = route;
+        }
+
+        /** @param source provider, cache, similar-cache, static, none; @param outcome ok, rejected, failed, aborted */
+        public void request(String source, String outcome) {
+            requests.computeIfAbsent(source + '/' + outcome, k -> Counter.builder(REQUESTS).tag("route", route)
+                    .tag("source", source).tag("outcome", outcome).register(registry)).increment();
+        }
+
+        public void fallback(String reason) {
+            fallbacks.computeIfAbsent(reason, r -> Counter.builder(FALLBACKS).tag("route", route).tag("reason", r)
+                    .register(registry)).increment();
+        }
+    }
+
+    /** Per-target meters: attempts by outcome, upstream latency, tokens, probes. */
+    public final class TargetMeters {
+        private final String provider;
+        private final String model;
+        private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
+        private final Map<String, Counter> probes = new ConcurrentHashMap<>();
+        private final Timer latency;
+        private final Counter promptTokens;
+        private final Counter completionTokens;
+
+        TargetMeters(String provider, String model) {
+            this.provider = provider;
+            this.model = model;
+            this.latency = Timer.builder(UPSTREAM_LATENCY).tag("provider", provider).tag("model", model)
+                    .description("Latency of answered upstream attempts")
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofMinutes(2)).register(registry);
+            this.promptTokens = Counter.builder(TOKENS).tag("provider", provider).tag("model", model)
+                    .tag("kind", "prompt").register(registry);
+            this.completionTokens = Counter.builder(TOKENS).tag("provider", provider).tag("model", model)
+                    .tag("kind", "completion").register(registry);
+        }
+
+        /** @param outcome ok, a failure label, skipped_open or skipped_cooldown */
+        public void attempt(String outcome, long latencyNanos) {
+            attempts.computeIfAbsent(outcome, o -> Counter.builder(ATTEMPTS).tag("provider", provider)
+                    .tag("model", model).tag("outcome", o).register(registry)).increment();
+            if ("ok".equals(outcome)) {
+                latency.record(latencyNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        public void tokens(Usage usage) {
+            if (usage != null) {
+                promptTokens.increment(usage.promptTokens());
+                completionTokens.increment(usage.completionTokens());
+            }
+        }
+
+        public void probe(boolean ok) {
+            String outcome = ok ? "ok" : "failed";
+            probes.computeIfAbsent(outcome, o -> Counter.builder(PROBES).tag("provider", provider)
+                    .tag("outcome", o).register(registry)).increment();
+        }
+    }
+}
