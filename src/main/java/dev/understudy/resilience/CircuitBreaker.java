@@ -1,7 +1,8 @@
 package dev.understudy.resilience;
 
 import java.time.Duration;
-import java.util.function.Consumer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One target's circuit breaker: a small state machine with time from an injected {@link Ticker}.
@@ -45,7 +46,13 @@ public final class CircuitBreaker {
     private final int threshold;
     private final long baseDelay;
     private final long maxDelay;
-    private Consumer<CircuitBreaker> listener = b -> { };
+    /** Told of every state change; {@code fromPeer} when another replica's signal caused it. */
+    @FunctionalInterface
+    public interface Listener {
+        void changed(CircuitBreaker breaker, boolean fromPeer);
+    }
+
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     private State state = State.CLOSED;
     private int consecutiveFailures;
@@ -61,9 +68,9 @@ public final class CircuitBreaker {
         this.delay = baseDelay;
     }
 
-    /** Called after every state change (outside no lock: keep it quick). */
-    public void onStateChange(Consumer<CircuitBreaker> listener) {
-        this.listener = listener;
+    /** Called after every state change, outside the breaker's lock: keep it quick and non-blocking. */
+    public void addListener(Listener listener) {
+        listeners.add(listener);
     }
 
     /**
@@ -157,7 +164,7 @@ public final class CircuitBreaker {
             delay = Math.min(Math.max(remaining.toNanos(), 0), maxDelay);
         }
         if (before != State.OPEN) {
-            notifyChange(before);
+            notifyChange(before, true);
         }
     }
 
@@ -200,8 +207,14 @@ public final class CircuitBreaker {
     }
 
     private void notifyChange(State before) {
+        notifyChange(before, false);
+    }
+
+    private void notifyChange(State before, boolean fromPeer) {
         if (before != state()) {
-            listener.accept(this);
+            for (Listener l : listeners) {
+                l.changed(this, fromPeer);
+            }
         }
     }
 }

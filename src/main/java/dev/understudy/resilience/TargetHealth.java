@@ -3,6 +3,9 @@ package dev.understudy.resilience;
 import dev.understudy.provider.Failure;
 import dev.understudy.provider.ProviderException;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Everything one target's own attempts (and probes) have taught us: its circuit breaker, a Retry-After
@@ -28,6 +31,7 @@ public final class TargetHealth {
     private double errors;
     private long errorsAt;
     private volatile Probe lastProbe;
+    private final List<Consumer<Duration>> cooldownListeners = new CopyOnWriteArrayList<>();
 
     /** The outcome of the last active probe. */
     public record Probe(long atEpochMillis, boolean ok, long latencyMs, String error) {
@@ -70,6 +74,11 @@ public final class TargetHealth {
         return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
     }
 
+    /** Told when this replica starts a Retry-After cooldown (not when a peer's signal does). */
+    public void addCooldownListener(Consumer<Duration> listener) {
+        cooldownListeners.add(listener);
+    }
+
     /** Cool down until at least {@code d} from now (a Retry-After, here or on a peer replica). */
     public void coolDown(Duration d) {
         long until = ticker.nanos() + d.toNanos();
@@ -98,6 +107,9 @@ public final class TargetHealth {
         if (f == Failure.RATE_LIMITED) {
             if (e.retryAfter() != null && !e.retryAfter().isZero()) {
                 coolDown(e.retryAfter());
+                for (Consumer<Duration> l : cooldownListeners) {
+                    l.accept(e.retryAfter());
+                }
             }
             breaker.onNeutral(); // a rate limit is not an outage: the cooldown handles it
             return true;

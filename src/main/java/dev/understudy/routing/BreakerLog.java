@@ -12,13 +12,13 @@ final class BreakerLog {
     private BreakerLog() {
     }
 
-    static void changed(Target target, CircuitBreaker breaker) {
+    static void changed(Target target, CircuitBreaker breaker, boolean fromPeer) {
         MDC.put("route", target.route());
         MDC.put("target", target.id());
         MDC.put("state", breaker.state().label());
         try {
-            LOG.infof("breaker route=%s target=%s state=%s delay_ms=%d", target.route(), target.id(),
-                    breaker.state().label(), breaker.delay().toMillis());
+            LOG.infof("breaker route=%s target=%s state=%s delay_ms=%d%s", target.route(), target.id(),
+                    breaker.state().label(), breaker.delay().toMillis(), fromPeer ? " cause=peer" : "");
         } finally {
             MDC.remove("route");
             MDC.remove("target");

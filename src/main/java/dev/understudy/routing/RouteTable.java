@@ -99,7 +99,7 @@ public class RouteTable {
                         t.idleTimeout().orElse(d.idleTimeout()), t.retries().orElse(d.retries()),
                         t.priority().orElse(Integer.MAX_VALUE), health,
                         metrics.forTarget(t.provider(), t.model(), health, adapter));
-                health.breaker().onStateChange(b -> BreakerLog.changed(target, b));
+                health.breaker().addListener((b, fromPeer) -> BreakerLog.changed(target, b, fromPeer));
                 if (target.retries() < 0) {
                     problems.add(tw + ".retries must be 0 or more");
                 }

@@ -102,7 +102,7 @@ class CircuitBreakerTest {
     @Test
     void reportsEveryStateChange() {
         List<State> seen = new ArrayList<>();
-        breaker.onStateChange(b -> seen.add(b.state()));
+        breaker.addListener((b, fromPeer) -> seen.add(b.state()));
         fail(3);
         clock.advance(Duration.ofSeconds(10));
         breaker.tryAcquire();
