@@ -26,6 +26,12 @@ public interface ProviderAdapter {
     /** Whether the provider continues a final assistant turn (prefill) instead of answering anew. */
     boolean supportsPrefill();
 
+    /**
+     * The cheapest request that shows the endpoint is reachable and accepts our credentials (no tokens
+     * billed). Fails with a {@link ProviderException}.
+     */
+    Uni<Void> probe();
+
     /** Counts events skipped because they could not be parsed (for metrics). */
     default long malformedEvents() {
         return 0;

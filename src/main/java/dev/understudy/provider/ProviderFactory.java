@@ -2,7 +2,12 @@ package dev.understudy.provider;
 
 import dev.understudy.config.UnderstudyConfig;
 import dev.understudy.provider.anthropic.AnthropicAdapter;
+import dev.understudy.provider.http.ModelsApi;
 import dev.understudy.provider.http.UpstreamClient;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.ws.rs.client.ClientRequestFilter;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
 import dev.understudy.provider.mock.MockAdapter;
 import dev.understudy.provider.openai.OpenAiAdapter;
 import io.vertx.core.MultiMap;
@@ -27,7 +32,8 @@ public final class ProviderFactory {
                 MultiMap headers = headers(p);
                 p.apiKey().ifPresent(k -> headers.set("Authorization", "Bearer " + k));
                 String base = p.baseUrl().orElseThrow();
-                yield new OpenAiAdapter(new UpstreamClient(vertx, base, p.maxConnections()), headers, p.prefill().orElse(false));
+                yield new OpenAiAdapter(new UpstreamClient(vertx, base, p.maxConnections()), headers,
+                        modelsApi(base, headers), p.prefill().orElse(false));
             }
             case "anthropic" -> {
                 MultiMap headers = headers(p);
@@ -36,12 +42,33 @@ public final class ProviderFactory {
                     headers.set("anthropic-version", ANTHROPIC_VERSION);
                 }
                 String base = p.baseUrl().orElse("https://api.anthropic.com");
-                yield new AnthropicAdapter(new UpstreamClient(vertx, base, p.maxConnections()), headers);
+                yield new AnthropicAdapter(new UpstreamClient(vertx, base, p.maxConnections()), headers,
+                        modelsApi(stripSlash(base) + "/v1", headers));
             }
             case "mock" -> new MockAdapter(name, p.latency().orElse(Duration.ofMillis(50)),
                     p.failureRate().orElse(0), p.failureStatus().orElse(503), p.answer().orElse(null));
             default -> throw new IllegalArgumentException("unknown provider type " + p.type());
         };
+    }
+
+    /** The typed REST client for probes, sending the provider's credentials and extra headers. */
+    private static ModelsApi modelsApi(String base, MultiMap headers) {
+        ClientRequestFilter credentials = ctx -> headers.forEach(h -> {
+            if (!"content-type".equalsIgnoreCase(h.getKey())) {
+                ctx.getHeaders().putSingle(h.getKey(), h.getValue());
+            }
+        });
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(stripSlash(base)))
+                .connectTimeout(5, TimeUnit.SECONDS)
+                .readTimeout(10, TimeUnit.SECONDS)
+                .property("microprofile.rest.client.disable.default.mapper", true)
+                .register(credentials)
+                .build(ModelsApi.class);
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     private static MultiMap headers(UnderstudyConfig.Provider p) {

@@ -28,6 +28,10 @@ public final class FakeProvider implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Script defaultScript;
+    /** Health probes (GET, e.g. /v1/models) take this script, never the queue, and are not recorded. */
+    private volatile Script probeScript = PROBE_OK;
+    private final AtomicInteger probes = new AtomicInteger();
+    private static final Script PROBE_OK = Script.json(200, "{\"object\":\"list\",\"data\":[]}");
 
     private FakeProvider(String name) throws IOException {
         this.name = name;
@@ -52,11 +56,19 @@ public final class FakeProvider implements AutoCloseable {
 
     public void setDefault(Script script) { defaultScript = Objects.requireNonNull(script); }
 
+    /** How GET probes are answered from now on (default: 200 with an empty model list). */
+    public void setProbeResponse(Script script) { probeScript = Objects.requireNonNull(script); }
+
+    /** Number of GET probes received since the last reset. */
+    public int probeCount() { return probes.get(); }
+
     /** Clears queued scripts and recorded requests and restores the initial default script. */
     public void reset() {
         queue.clear();
         recorded.clear();
         defaultScript = initialDefault();
+        probeScript = PROBE_OK;
+        probes.set(0);
     }
 
     public List<Recorded> requests() { return List.copyOf(recorded); }
@@ -97,8 +109,14 @@ public final class FakeProvider implements AutoCloseable {
             Conn conn = new Conn(socket, closed);
             Recorded request;
             while ((request = readRequest(conn.in, conn.out)) != null) {
-                recorded.add(request);
-                Script script = Objects.requireNonNullElse(queue.poll(), defaultScript);
+                Script script;
+                if ("GET".equals(request.method())) {
+                    probes.incrementAndGet();
+                    script = probeScript;
+                } else {
+                    recorded.add(request);
+                    script = Objects.requireNonNullElse(queue.poll(), defaultScript);
+                }
                 boolean keepAlive = script.run(conn, request);
                 if (!keepAlive || "close".equalsIgnoreCase(request.header("Connection"))) return;
             }

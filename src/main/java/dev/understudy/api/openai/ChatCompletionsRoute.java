@@ -128,6 +128,8 @@ public class ChatCompletionsRoute {
             return;
         }
         ChatResponse r = result.response();
+        route.meters().request("provider", "ok");
+        result.answered().meters().tokens(r.usage());
         ChatResponse named = new ChatResponse(r.id() != null ? r.id() : dev.understudy.chat.Ids.completionId(),
                 result.answered().model(), r.created(), r.content(), r.toolCalls(), r.finishReason(), r.usage(),
                 r.refusal());
@@ -144,6 +146,7 @@ public class ChatCompletionsRoute {
             boolean stream) {
         Annotations none = Annotations.none(route.name(), result.attempts());
         if (result.rejected()) {
+            route.meters().request("none", "rejected");
             ProviderException e = result.rejection();
             int status = e.status() >= 400 && e.status() < 500 ? e.status() : 400;
             ObjectNode json = OpenAiErrors.body(e.getMessage(), e.errorType() != null ? e.errorType()
@@ -155,6 +158,7 @@ public class ChatCompletionsRoute {
         }
         String degraded = DegradedAnswers.answer(route, category);
         if (degraded != null) {
+            route.meters().request("static", "ok");
             Annotations a = new Annotations(route.name(), null, "static", true, DegradedAnswers.NOTICE, true,
                     result.attempts());
             a.writeHeaders(response.headers());
@@ -169,6 +173,7 @@ public class ChatCompletionsRoute {
             }
             return;
         }
+        route.meters().request("none", "failed");
         long retryAfter = Math.max(1, (result.retryAfter().toMillis() + 999) / 1000);
         ObjectNode json = OpenAiErrors.body("Every provider of route '" + route.name() + "' failed. Retry in "
                 + retryAfter + " s.", "server_error", "all_providers_failed", null);

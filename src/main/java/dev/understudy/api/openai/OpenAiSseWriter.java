@@ -65,6 +65,8 @@ final class OpenAiSseWriter implements StreamSink {
 
     @Override
     public void finish(ChatChunk finish, Target target, boolean fallback, List<Attempt> attempts) {
+        route.meters().request("provider", "ok");
+        target.meters().tokens(finish.usage());
         ObjectNode last = OpenAiFormat.writeChunk(id, target.model(), created,
                 new ChatChunk(first ? "" : null, null, finish.finishReason(), null), first);
         last.set("understudy", Annotations.fromProvider(route.name(), target, fallback, attempts).toJson());
@@ -83,6 +85,7 @@ final class OpenAiSseWriter implements StreamSink {
 
     @Override
     public void abort(String message, List<Attempt> attempts) {
+        route.meters().request("provider", "aborted");
         ObjectNode event = Json.object();
         event.putObject("error").put("message", "The answer is incomplete: " + message)
                 .put("type", "server_error").put("code", "stream_interrupted");

@@ -13,8 +13,8 @@ import io.vertx.core.MultiMap;
 public final class AnthropicAdapter extends HttpProviderAdapter {
 
 
-    public AnthropicAdapter(UpstreamClient upstream, MultiMap headers) {
-        super(upstream, headers);
+    public AnthropicAdapter(UpstreamClient upstream, MultiMap headers, dev.understudy.provider.http.ModelsApi models) {
+        super(upstream, headers, models);
     }
 
     @Override

@@ -29,11 +29,13 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
 
     private final UpstreamClient upstream;
     private final MultiMap headers;
+    private final ModelsApi models;
     private final AtomicLong malformed = new AtomicLong();
 
-    protected HttpProviderAdapter(UpstreamClient upstream, MultiMap headers) {
+    protected HttpProviderAdapter(UpstreamClient upstream, MultiMap headers, ModelsApi models) {
         this.upstream = upstream;
         this.headers = headers;
+        this.models = models;
     }
 
     /** Path of the chat endpoint below the base URL. */
@@ -64,6 +66,19 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
                 throw new ProviderException(Failure.MALFORMED, "malformed response body: " + e.getOriginalMessage());
             }
         });
+    }
+
+    @Override
+    public Uni<Void> probe() {
+        return models.models()
+                .onFailure(t -> !(t instanceof ProviderException)).transform(HttpErrors::connectFailure)
+                .map(response -> {
+                    if (response.getStatus() != 200) {
+                        throw HttpErrors.classify(response.getStatus(), response::getHeaderString,
+                                response.readEntity(String.class));
+                    }
+                    return null;
+                });
     }
 
     /** A whole SSE body, folded into one response; an unfinished stream is a malformed reply. */

@@ -75,6 +75,12 @@ public final class MockAdapter implements ProviderAdapter {
         });
     }
 
+    /** A mock that always fails is down; any other answers its probe. */
+    @Override
+    public Uni<Void> probe() {
+        return failureRate >= 1 ? Uni.createFrom().failure(failure()) : Uni.createFrom().voidItem();
+    }
+
     @Override
     public boolean supportsPrefill() {
         return true;

@@ -19,8 +19,8 @@ public final class OpenAiAdapter extends HttpProviderAdapter {
 
     private final boolean prefill;
 
-    public OpenAiAdapter(UpstreamClient upstream, MultiMap headers, boolean prefill) {
-        super(upstream, headers);
+    public OpenAiAdapter(UpstreamClient upstream, MultiMap headers, dev.understudy.provider.http.ModelsApi models, boolean prefill) {
+        super(upstream, headers, models);
         this.prefill = prefill;
     }
 

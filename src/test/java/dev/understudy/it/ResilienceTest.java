@@ -1,0 +1,171 @@
+package dev.understudy.it;
+
+import static dev.understudy.it.Calls.chat;
+import static dev.understudy.it.Calls.millisSince;
+import static dev.understudy.testing.FakeProviders.primary;
+import static dev.understudy.testing.FakeProviders.secondary;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.understudy.testing.FakeProviders;
+import dev.understudy.testing.ResilienceProfile;
+import dev.understudy.testing.Script;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Breakers, probes and the latency strategy through the HTTP surface. Timing is real here (the
+ * breaker's own state machine is driven by a fake clock in CircuitBreakerTest), but short and bounded:
+ * threshold 3, delay 1 s (max 2 s), a probe round every 250 ms.
+ */
+@QuarkusTest
+@TestProfile(ResilienceProfile.class)
+class ResilienceTest {
+
+    private static final Script DOWN = Script.json(503, "{\"error\":{\"message\":\"down\"}}");
+
+    @BeforeEach
+    void reset() {
+        FakeProviders.resetAll();
+    }
+
+    @Test
+    void opensTheBreakerOfASilentPrimaryThenAnswersFromTheFallbackWithoutWaitingAndReturnsAfterRecovery() {
+        primary().setDefault(Script.silent());
+        primary().setProbeResponse(DOWN);
+        for (int i = 0; i < 3; i++) {
+            chat("chain").then().statusCode(200).header("x-understudy-provider", "secondary");
+        }
+        assertThat(breaker("chain", "primary")).isEqualTo("open");
+        int calls = primary().requestCount();
+
+        long start = System.nanoTime();
+        chat("chain").then().statusCode(200)
+                .header("x-understudy-provider", "secondary")
+                .header("x-understudy-attempts", "1");
+        assertThat(millisSince(start)).as("well under the primary's 1 s timeout").isLessThan(300);
+        assertThat(primary().requestCount()).as("skipped without a network call").isEqualTo(calls);
+        assertThat(metrics()).containsPattern(Pattern.compile(
+                "understudy_circuit_state\\{model=\"gpt-primary\",provider=\"primary\"[^}]*} 2\\.0"));
+        assertThat(metrics()).containsPattern("understudy_attempts_total\\{[^}]*outcome=\"skipped_open\"");
+
+        primary().setDefault(Script.openAiAnswer("Hello from primary"));
+        primary().setProbeResponse(Script.json(200, "{\"data\":[]}"));
+        long recovered = System.nanoTime();
+        awaitUpTo(Duration.ofSeconds(4), () -> "closed".equals(breaker("chain", "primary")));
+        assertThat(millisSince(recovered)).as("within the doubled delay (2 s) plus one probe round")
+                .isLessThan(2600);
+        chat("chain").then().statusCode(200).header("x-understudy-provider", "primary");
+        assertThat(primary().probeCount()).isPositive();
+    }
+
+    @Test
+    void answersEveryRequestOfAFlappingPrimaryAndUsesItAgainSoonAfterItRecovers() {
+        // DESIGN's "down 60 s, a request every few seconds, back within 30 s", time scaled down 10x
+        primary().setDefault(DOWN);
+        primary().setProbeResponse(DOWN);
+        long downUntil = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        while (System.nanoTime() < downUntil) {
+            chat("chain").then().statusCode(200).header("x-understudy-provider", "secondary");
+            pause(Duration.ofMillis(500));
+        }
+        primary().setDefault(Script.openAiAnswer("Hello from primary"));
+        primary().setProbeResponse(Script.json(200, "{\"data\":[]}"));
+        long up = System.nanoTime();
+        String provider;
+        do {
+            provider = chat("chain").then().statusCode(200).extract().header("x-understudy-provider");
+            pause(Duration.ofMillis(250));
+        } while (!"primary".equals(provider) && millisSince(up) < 5000);
+        assertThat(provider).isEqualTo("primary");
+        assertThat(millisSince(up)).as("back in use within 3 s (30 s scaled)").isLessThan(3000);
+    }
+
+    @Test
+    void showsEveryTargetInTheStatus() {
+        chat("chain").then().statusCode(200);
+        JsonPath status = given().get("/admin/status").then().statusCode(200).extract().jsonPath();
+        String target = "routes.find { it.name == 'chain' }.targets[0]";
+        assertThat(status.getString(target + ".provider")).isEqualTo("primary");
+        assertThat(status.getString(target + ".breaker")).isEqualTo("closed");
+        assertThat(status.getBoolean(target + ".available")).isTrue();
+        assertThat(status.getBoolean(target + ".healthy")).isTrue();
+        assertThat(status.getDouble(target + ".latency_ms.ewma")).isPositive();
+        assertThat(status.getDouble(target + ".latency_ms.p95")).isPositive();
+        assertThat(status.getString(target + ".cooldown_until")).isNull();
+        assertThat(status.getMap(target)).containsKeys("errors", "last_probe");
+    }
+
+    @Test
+    void probesAnIdleTargetButNeverABusyHealthyOne() {
+        awaitUpTo(Duration.ofSeconds(2), () -> secondary().probeCount() > 0); // secondary is idle
+        JsonPath status = given().get("/admin/status").then().extract().jsonPath();
+        assertThat(status.getBoolean("routes.find { it.name == 'chain' }.targets[1].last_probe.ok")).isTrue();
+        int before = primary().probeCount();
+        long until = System.nanoTime() + Duration.ofMillis(1200).toNanos();
+        while (System.nanoTime() < until) { // primary busy: a request every 100 ms
+            chat("solo").then().statusCode(200);
+            pause(Duration.ofMillis(100));
+        }
+        assertThat(primary().probeCount() - before).as("busy and healthy: no probes").isLessThanOrEqualTo(1);
+        assertThat(metrics()).containsPattern("understudy_probes_total\\{[^}]*provider=\"secondary\"");
+    }
+
+    @Test
+    void theLatencyStrategyPrefersTheFasterTarget() {
+        primary().setDefault(Script.delayed(Duration.ofMillis(150), Script.openAiAnswer("slow")));
+        for (int i = 0; i < 4; i++) { // both get measured: unmeasured targets are tried first
+            chat("fast").then().statusCode(200);
+        }
+        for (int i = 0; i < 3; i++) {
+            chat("fast").then().statusCode(200).header("x-understudy-provider", "secondary");
+        }
+    }
+
+    @Test
+    void isReadyWhileEveryRouteCanAnswer() {
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void exportsTheDesignMetricNames() {
+        primary().enqueue(DOWN, DOWN);
+        chat("chain").then().statusCode(200);
+        String m = metrics();
+        assertThat(m).contains("understudy_requests_total", "understudy_attempts_total", "understudy_fallbacks_total",
+                "understudy_circuit_state", "understudy_upstream_latency_seconds_bucket", "understudy_tokens_total");
+        assertThat(m).containsPattern("understudy_fallbacks_total\\{reason=\"server\",route=\"chain\"");
+    }
+
+    // --- helpers ---
+
+    private static String breaker(String route, String provider) {
+        return given().get("/admin/status").then().statusCode(200).extract().jsonPath().getString(
+                "routes.find { it.name == '" + route + "' }.targets.find { it.provider == '" + provider
+                        + "' }.breaker");
+    }
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    /** Polls every 50 ms; fails after {@code limit}. */
+    private static void awaitUpTo(Duration limit, BooleanSupplier condition) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met within " + limit).isLessThan(end);
+            pause(Duration.ofMillis(50));
+        }
+    }
+
+    /** The pacing of a client sending requests at intervals — not a wait for the gateway. */
+    private static void pause(Duration d) {
+        java.util.concurrent.locks.LockSupport.parkNanos(d.toNanos());
+    }
+}
