@@ -1,0 +1,142 @@
+package dev.understudy.resilience;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.understudy.provider.json.Json;
+import dev.understudy.routing.Route;
+import dev.understudy.routing.RouteTable;
+import dev.understudy.routing.Target;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * Shares breaker openings and Retry-After cooldowns between replicas through the Redis channel
+ * {@value #CHANNEL}, when {@code quarkus.redis.hosts} is set; otherwise each replica decides alone.
+ * Everything is fire-and-forget on the reactive client: Redis being slow or down never delays or
+ * fails a request, it only costs a (rate-limited) warning.
+ */
+@Startup
+@ApplicationScoped
+public class PeerSync {
+
+    static final String CHANNEL = "understudy:health";
+    private static final Logger LOG = Logger.getLogger(PeerSync.class);
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(2);
+    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+
+    private final String origin = UUID.randomUUID().toString();
+    private final Map<String, Target> targets = new HashMap<>();
+    private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private final AtomicBoolean resubscribing = new AtomicBoolean();
+    private volatile boolean stopped;
+    private ReactivePubSubCommands<String> pubsub;
+
+    public PeerSync(RouteTable routes, Instance<ReactiveRedisDataSource> redis) {
+        if (ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class).isEmpty()) {
+            LOG.info("peer sync: no quarkus.redis.hosts; each replica decides alone");
+            return;
+        }
+        pubsub = redis.get().pubsub(String.class);
+        for (Route r : routes.routes()) {
+            for (Target t : r.targets()) {
+                targets.put(key(t.route(), t.provider(), t.model()), t);
+                t.health().breaker().addListener((b, fromPeer) -> {
+                    if (!fromPeer && b.state() == CircuitBreaker.State.OPEN) {
+                        publish(t, "open", b.openFor());
+                    }
+                });
+                t.health().addCooldownListener(d -> publish(t, "cooldown", d));
+            }
+        }
+        subscribe();
+        LOG.infof("peer sync: breaker and cooldown signals shared through Redis channel %s", CHANNEL);
+    }
+
+    /** Before the Redis client closes: its end of the subscription is then no reason to subscribe again. */
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+    }
+
+    private void subscribe() {
+        pubsub.subscribe(CHANNEL, this::received, this::lost, e -> lost())
+                .subscribe().with(s -> LOG.infof("peer sync: subscribed to %s", CHANNEL), e -> {
+                    warn("cannot subscribe to Redis channel " + CHANNEL, e);
+                    lost();
+                });
+    }
+
+    /** The subscription ended or failed: subscribe again a little later (once, however many signals). */
+    private void lost() {
+        if (stopped || !resubscribing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Uni.createFrom().voidItem().onItem().delayIt().by(RESUBSCRIBE_DELAY).subscribe().with(v -> {
+                resubscribing.set(false);
+                if (!stopped) {
+                    subscribe();
+                }
+            });
+        } catch (RuntimeException e) {
+            resubscribing.set(false); // shutting down
+        }
+    }
+
+    private void publish(Target t, String kind, Duration d) {
+        String message = Json.object().put("origin", origin).put("route", t.route()).put("provider", t.provider())
+                .put("model", t.model()).put("kind", kind).put("ms", d.toMillis()).toString();
+        try {
+            pubsub.publish(CHANNEL, message).ifNoItem().after(PUBLISH_TIMEOUT).fail()
+                    .subscribe().with(v -> { }, e -> warn("cannot publish to Redis channel " + CHANNEL, e));
+        } catch (RuntimeException e) {
+            warn("cannot publish to Redis channel " + CHANNEL, e);
+        }
+    }
+
+    private void received(String message) {
+        try {
+            JsonNode m = Json.MAPPER.readTree(message);
+            if (origin.equals(Json.text(m, "origin"))) {
+                return; // our own signal, echoed back
+            }
+            Target t = targets.get(key(Json.text(m, "route"), Json.text(m, "provider"), Json.text(m, "model")));
+            long ms = m.path("ms").asLong(0);
+            if (t == null || ms <= 0) {
+                return; // a target we do not have (other configuration), or nothing left to honour
+            }
+            switch (String.valueOf(Json.text(m, "kind"))) {
+                case "open" -> t.health().breaker().forceOpen(Duration.ofMillis(ms));
+                case "cooldown" -> t.health().coolDown(Duration.ofMillis(ms));
+                default -> LOG.debugf("peer sync: unknown signal %s", message);
+            }
+        } catch (Exception e) {
+            warn("ignoring a malformed message on " + CHANNEL, e);
+        }
+    }
+
+    private void warn(String what, Throwable e) {
+        long now = System.nanoTime();
+        long last = lastWarn.get();
+        if (now - last >= WARN_EVERY_NANOS && lastWarn.compareAndSet(last, now)) {
+            LOG.warnf("peer sync: %s: %s (further peer sync warnings suppressed for 10 s)", what, e.toString());
+        }
+    }
+
+    private static String key(String route, String provider, String model) {
+        return route + '\u0000' + provider + '\u0000' + model;
+    }
+}

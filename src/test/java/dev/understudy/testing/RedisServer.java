@@ -1,0 +1,127 @@
+package dev.understudy.testing;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A throw-away {@code redis-server} for tests: its own process on a free 127.0.0.1 port, no persistence,
+ * killed by {@link #close()}. Never the machine's own Redis (6379). Needs {@code redis-server} on the PATH.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private static final long READY_WITHIN_MS = 5_000;
+
+    private final Process process;
+    private final int port;
+
+    private RedisServer(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static RedisServer start() {
+        String binary = findOnPath("redis-server");
+        int port = freePort();
+        Path log = Path.of("target", "redis-" + port + ".log");
+        Process p;
+        try {
+            Files.createDirectories(log.getParent());
+            p = new ProcessBuilder(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--daemonize", "no"))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + binary, e);
+        }
+        RedisServer server = new RedisServer(p, port);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_WITHIN_MS);
+        while (!server.pings()) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                server.close();
+                throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
+                        + READY_WITHIN_MS + " ms (alive=" + p.isAlive() + "); see " + log.toAbsolutePath());
+            }
+            sleep(50);
+        }
+        return server;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:PORT}, for {@code quarkus.redis.hosts}. */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Does it answer PING (plain RESP over a socket)? */
+    public boolean pings() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.setSoTimeout(500);
+            OutputStream out = s.getOutputStream();
+            out.write("PING\r\n".getBytes(ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] answer = in.readNBytes(7);
+            return "+PONG\r\n".equals(new String(answer, ISO_8859_1));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String findOnPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File f = new File(dir, name);
+            if (f.isFile() && f.canExecute()) {
+                return f.getAbsolutePath();
+            }
+        }
+        throw new IllegalStateException(name + " is not on the PATH: the peer-sync tests need a local Redis binary"
+                + " (e.g. apt-get install redis-server); they never use a Redis already running on the machine");
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for redis-server", e);
+        }
+    }
+}
