@@ -48,6 +48,20 @@ public class Metrics {
         return registry;
     }
 
+    private final Map<String, Counter> cacheLookups = new ConcurrentHashMap<>();
+
+    /** @param kind exact or similar; @param result hit, miss, error (store slow or down) or off */
+    public void cacheLookup(String kind, String result) {
+        cacheLookups.computeIfAbsent(kind + '/' + result, k -> Counter.builder(CACHE_LOOKUPS).tag("kind", kind)
+                .tag("result", result).register(registry)).increment();
+    }
+
+    /** Registers the queue depth gauge once, reading {@code depth}. */
+    public void queueDepth(java.util.function.Supplier<Number> depth) {
+        Gauge.builder(QUEUE_DEPTH, depth, d -> d.get().doubleValue()).description("Requests waiting in the queue")
+                .register(registry);
+    }
+
     public RouteMeters forRoute(String route) {
         return new RouteMeters(route);
     }
