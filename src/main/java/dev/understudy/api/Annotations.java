@@ -14,7 +14,12 @@ import java.util.List;
  * answered, from where, after how many tries, and what the end user should be told.
  */
 public record Annotations(String route, Target answered, String source, boolean fallback, String notice,
-        boolean degraded, List<Attempt> attempts) {
+        boolean degraded, List<Attempt> attempts, Double cacheSimilarity) {
+
+    public Annotations(String route, Target answered, String source, boolean fallback, String notice,
+            boolean degraded, List<Attempt> attempts) {
+        this(route, answered, source, fallback, notice, degraded, attempts, null);
+    }
 
     public static final String BACKUP_NOTICE = "Using backup service";
 
@@ -60,6 +65,9 @@ public record Annotations(String route, Target answered, String source, boolean 
             o.put("notice", notice);
         }
         o.put("degraded", degraded);
+        if (cacheSimilarity != null) {
+            o.put("cache_similarity", Math.round(cacheSimilarity * 1000) / 1000.0);
+        }
         ArrayNode list = o.putArray("attempts");
         for (Attempt a : attempts) {
             ObjectNode n = list.addObject().put("provider", a.provider()).put("model", a.model())

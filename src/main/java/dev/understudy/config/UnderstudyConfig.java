@@ -33,6 +33,25 @@ public interface UnderstudyConfig {
 
     Limits limits();
 
+    Queue queue();
+
+    interface Queue {
+        /** How long a queued request may wait for a target before it expires. */
+        @WithName("max-wait")
+        @WithDefault("10m")
+        Duration maxWait();
+
+        /** How often queued requests are retried (only when a target of their route is available). */
+        @WithName("poll-interval")
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** How long a finished request's result can still be read. */
+        @WithName("result-ttl")
+        @WithDefault("1h")
+        Duration resultTtl();
+    }
+
     interface Provider {
         /** openai | anthropic | bedrock | mock */
         String type();
@@ -83,6 +102,11 @@ public interface UnderstudyConfig {
         List<Target> targets();
 
         Degraded degraded();
+
+        /** Serve an exact cache hit before calling any provider (normal caching); default: emergencies only. */
+        @WithName("cache-first")
+        @WithDefault("false")
+        boolean cacheFirst();
     }
 
     interface Target {

@@ -33,7 +33,7 @@ public final class ProviderFactory {
                 p.apiKey().ifPresent(k -> headers.set("Authorization", "Bearer " + k));
                 String base = p.baseUrl().orElseThrow();
                 yield new OpenAiAdapter(new UpstreamClient(vertx, base, p.maxConnections()), headers,
-                        modelsApi(base, headers), p.prefill().orElse(false));
+                        () -> modelsApi(base, headers), p.prefill().orElse(false));
             }
             case "anthropic" -> {
                 MultiMap headers = headers(p);
@@ -43,7 +43,7 @@ public final class ProviderFactory {
                 }
                 String base = p.baseUrl().orElse("https://api.anthropic.com");
                 yield new AnthropicAdapter(new UpstreamClient(vertx, base, p.maxConnections()), headers,
-                        modelsApi(stripSlash(base) + "/v1", headers));
+                        () -> modelsApi(stripSlash(base) + "/v1", headers));
             }
             case "mock" -> new MockAdapter(name, p.latency().orElse(Duration.ofMillis(50)),
                     p.failureRate().orElse(0), p.failureStatus().orElse(503), p.answer().orElse(null));

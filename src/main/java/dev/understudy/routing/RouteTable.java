@@ -119,7 +119,7 @@ public class RouteTable {
             }
             targets.sort(Comparator.comparingInt(Target::priority)); // stable: list order within a priority
             resolved.put(name, new Route(name, r.strategy(), r.deadline(), List.copyOf(targets),
-                    Map.copyOf(r.degraded().messages()), metrics.forRoute(name)));
+                    Map.copyOf(r.degraded().messages()), r.cacheFirst(), metrics.forRoute(name)));
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid Understudy configuration:\n  - " + String.join("\n  - ",

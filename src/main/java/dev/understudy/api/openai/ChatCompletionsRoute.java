@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.understudy.api.Annotations;
 import dev.understudy.api.InvalidRequestException;
 import dev.understudy.api.OpenAiErrors;
+import dev.understudy.cache.EmergencyCache;
 import dev.understudy.chat.ChatRequest;
-import dev.understudy.chat.ChatResponse;
 import dev.understudy.config.UnderstudyConfig;
-import dev.understudy.lastresort.DegradedAnswers;
-import dev.understudy.provider.ProviderException;
 import dev.understudy.provider.json.Json;
-import dev.understudy.provider.openai.OpenAiFormat;
 import dev.understudy.routing.ChainResult;
 import dev.understudy.routing.FallbackChain;
 import dev.understudy.routing.Route;
@@ -43,11 +40,15 @@ public class ChatCompletionsRoute {
     private final RouteTable routes;
     private final FallbackChain chain;
     private final StreamingChain streaming;
+    private final LastResorts lastResorts;
+    private final EmergencyCache cache;
     private final long maxBody;
     private final int maxMessages;
 
     public ChatCompletionsRoute(RouteTable routes, FallbackChain chain, StreamingChain streaming,
-            UnderstudyConfig config) {
+            UnderstudyConfig config, LastResorts lastResorts, EmergencyCache cache) {
+        this.lastResorts = lastResorts;
+        this.cache = cache;
         this.routes = routes;
         this.chain = chain;
         this.streaming = streaming;
@@ -104,15 +105,33 @@ public class ChatCompletionsRoute {
                     e.code(), e.param()));
             return;
         }
-        String category = ctx.request().getHeader("x-understudy-category");
+        HttpServerRequest request = ctx.request();
+        LastResorts.Hints hints = new LastResorts.Hints(request.getHeader("x-understudy-category"),
+                "true".equalsIgnoreCase(request.getHeader("x-understudy-can-wait")),
+                "true".equalsIgnoreCase(request.getHeader("x-understudy-no-cache")), null);
+        Route chosen = route;
+        ChatRequest asked = chat;
+        if (route.cacheFirst() && !hints.noCache()) {
+            cacheFirst(response, route, chat, hints, () -> call(response, chosen, asked, hints));
+        } else {
+            call(response, route, chat, hints);
+        }
+    }
+
+    private void call(HttpServerResponse response, Route route, ChatRequest chat, LastResorts.Hints hints) {
         if (chat.stream()) {
             OpenAiSseWriter writer = new OpenAiSseWriter(response, route, chat.includeUsage(),
-                    result -> writeFailure(response, route, result, category, true));
+                    result -> lastResorts.respond(response, route, chat, result, hints, true),
+                    (answer, target) -> {
+                        if (!hints.noCache()) {
+                            cache.storeInBackground(route, hints.tenant(), chat, answer, target);
+                        }
+                    });
             StreamSession session = streaming.stream(route, chat, writer);
             response.closeHandler(v -> session.cancel());
         } else {
             Cancellable call = chain.complete(route, chat).subscribe().with(
-                    result -> writeResult(response, route, result, category),
+                    result -> writeResult(response, route, chat, result, hints),
                     failure -> {
                         LOG.error("unexpected failure in the fallback chain", failure);
                         writeJson(response, 500, OpenAiErrors.body("Internal gateway error.", "server_error", null,
@@ -122,68 +141,41 @@ public class ChatCompletionsRoute {
         }
     }
 
-    private void writeResult(HttpServerResponse response, Route route, ChainResult result, String category) {
+    private void writeResult(HttpServerResponse response, Route route, ChatRequest chat, ChainResult result,
+            LastResorts.Hints hints) {
         if (!result.answeredByProvider()) {
-            writeFailure(response, route, result, category, false);
+            lastResorts.respond(response, route, chat, result, hints, false);
             return;
         }
-        ChatResponse r = result.response();
         route.meters().request("provider", "ok");
-        result.answered().meters().tokens(r.usage());
-        ChatResponse named = new ChatResponse(r.id() != null ? r.id() : dev.understudy.chat.Ids.completionId(),
-                result.answered().model(), r.created(), r.content(), r.toolCalls(), r.finishReason(), r.usage(),
-                r.refusal());
-        Annotations a = Annotations.fromProvider(route.name(), result.answered(), result.fallback(),
-                result.attempts());
-        ObjectNode json = OpenAiFormat.writeResponse(named);
-        json.set("understudy", a.toJson());
-        a.writeHeaders(response.headers());
-        writeJson(response, 200, json);
+        result.answered().meters().tokens(result.response().usage());
+        OpenAiReplies.annotations(route, result).writeHeaders(response.headers());
+        writeJson(response, 200, OpenAiReplies.answer(route, result));
+        if (!hints.noCache()) {
+            cache.storeInBackground(route, hints.tenant(), chat, result.response(), result.answered());
+        }
     }
 
-    /** Nothing answered: the provider's rejection, else a last resort, else a 503. */
-    private void writeFailure(HttpServerResponse response, Route route, ChainResult result, String category,
-            boolean stream) {
-        Annotations none = Annotations.none(route.name(), result.attempts());
-        if (result.rejected()) {
-            route.meters().request("none", "rejected");
-            ProviderException e = result.rejection();
-            int status = e.status() >= 400 && e.status() < 500 ? e.status() : 400;
-            ObjectNode json = OpenAiErrors.body(e.getMessage(), e.errorType() != null ? e.errorType()
-                    : OpenAiErrors.typeFor(status), e.errorCode() != null ? e.errorCode() : e.failure().label(), null);
-            json.set("understudy", none.toJson());
-            none.writeHeaders(response.headers());
-            writeJson(response, status, json);
-            return;
-        }
-        String degraded = DegradedAnswers.answer(route, category);
-        if (degraded != null) {
-            route.meters().request("static", "ok");
-            Annotations a = new Annotations(route.name(), null, "static", true, DegradedAnswers.NOTICE, true,
-                    result.attempts());
-            a.writeHeaders(response.headers());
-            if (stream) {
-                OpenAiSseWriter.writeWholeAnswer(response, route.name(), degraded, a);
-            } else {
-                ChatResponse r = new ChatResponse(dev.understudy.chat.Ids.completionId(), route.name(),
-                        System.currentTimeMillis() / 1000, degraded, null, "stop", null, null);
-                ObjectNode json = OpenAiFormat.writeResponse(r);
-                json.set("understudy", a.toJson());
-                writeJson(response, 200, json);
+    /** Serves an exact cached answer before any provider, for routes that opted into normal caching. */
+    private void cacheFirst(HttpServerResponse response, Route route, ChatRequest chat, LastResorts.Hints hints,
+            Runnable otherwise) {
+        cache.lookup(route, hints.tenant(), chat).subscribe().with(hit -> {
+            if (hit == null || !"cache".equals(hit.source())) {
+                otherwise.run();
+                return;
             }
-            return;
-        }
-        route.meters().request("none", "failed");
-        long retryAfter = Math.max(1, (result.retryAfter().toMillis() + 999) / 1000);
-        ObjectNode json = OpenAiErrors.body("Every provider of route '" + route.name() + "' failed. Retry in "
-                + retryAfter + " s.", "server_error", "all_providers_failed", null);
-        ObjectNode error = (ObjectNode) json.get("error");
-        error.set("attempts", none.toJson().get("attempts"));
-        error.put("retry_after", retryAfter);
-        json.set("understudy", none.toJson());
-        none.writeHeaders(response.headers());
-        response.putHeader("Retry-After", Long.toString(retryAfter));
-        writeJson(response, 503, json);
+            route.meters().request("cache", "ok");
+            Annotations a = new Annotations(route.name(), null, "cache", false, null, false, java.util.List.of());
+            a.writeHeaders(response.headers());
+            var answer = hit.answer();
+            if (chat.stream()) {
+                OpenAiSseWriter.writeWholeAnswer(response, answer.model(), answer.content(), answer.toolCalls(),
+                        chat.includeUsage() ? answer.usage() : null, a);
+            } else {
+                writeJson(response, 200, OpenAiReplies.lastResort(answer.model(), answer.content(),
+                        answer.toolCalls(), answer.usage(), a));
+            }
+        }, e -> otherwise.run());
     }
 
     private static JsonNode parseJson(Buffer body) {

@@ -15,7 +15,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import dev.understudy.chat.ChatResponse;
+import dev.understudy.chat.ChunkAccumulator;
 
 /**
  * Writes a streamed answer as OpenAI {@code chat.completion.chunk} server-sent events. The final chunk
@@ -33,12 +36,16 @@ final class OpenAiSseWriter implements StreamSink {
     private final Route route;
     private final boolean includeUsage;
     private final Consumer<ChainResult> onFailBeforeStart;
+    private final BiConsumer<ChatResponse, Target> onAnswered;
+    /** The whole answer as it streams by, for the emergency cache. */
+    private final ChunkAccumulator answer = new ChunkAccumulator();
     private final String id = dev.understudy.chat.Ids.completionId();
     private final long created = System.currentTimeMillis() / 1000;
     private boolean first = true;
 
     OpenAiSseWriter(HttpServerResponse response, Route route, boolean includeUsage,
-            Consumer<ChainResult> onFailBeforeStart) {
+            Consumer<ChainResult> onFailBeforeStart, BiConsumer<ChatResponse, Target> onAnswered) {
+        this.onAnswered = onAnswered;
         this.response = response;
         this.context = Vertx.currentContext();
         this.route = route;
@@ -59,6 +66,7 @@ final class OpenAiSseWriter implements StreamSink {
 
     @Override
     public void content(ChatChunk chunk, Target target) {
+        answer.add(chunk);
         write(OpenAiFormat.writeChunk(id, target.model(), created, chunk, first));
         first = false;
     }
@@ -76,6 +84,8 @@ final class OpenAiSseWriter implements StreamSink {
                     false));
         }
         end(DONE);
+        answer.add(finish);
+        onAnswered.accept(answer.toResponse(id, target.model(), created), target);
     }
 
     @Override
@@ -93,16 +103,44 @@ final class OpenAiSseWriter implements StreamSink {
         end(Buffer.buffer("data: " + event + "\n\n"));
     }
 
-    /** A complete answer from a last resort (static or cached), as one content chunk and a finish. */
-    static void writeWholeAnswer(HttpServerResponse response, String model, String text, Annotations a) {
+    /**
+     * A complete answer from a last resort (static or cached) replayed as a proper stream: the text in
+     * word-sized chunks, tool calls in one delta, the finish with the {@code understudy} object, the usage
+     * chunk if asked for, then {@code [DONE]} — all in one write.
+     */
+    static void writeWholeAnswer(HttpServerResponse response, String model, String text,
+            List<dev.understudy.chat.ToolCall> calls, dev.understudy.chat.Usage usage, Annotations a) {
         String id = dev.understudy.chat.Ids.completionId();
         long created = System.currentTimeMillis() / 1000;
         startSse(response);
-        response.write(event(OpenAiFormat.writeChunk(id, model, created, ChatChunk.text(text), true)));
-        ObjectNode last = OpenAiFormat.writeChunk(id, model, created, ChatChunk.finish("stop", null), false);
+        Buffer out = Buffer.buffer();
+        boolean first = true;
+        if (text != null) {
+            for (String piece : text.split("(?<= )")) {
+                out.appendBuffer(event(OpenAiFormat.writeChunk(id, model, created, ChatChunk.text(piece), first)));
+                first = false;
+            }
+        }
+        boolean tools = calls != null && !calls.isEmpty();
+        if (tools) {
+            List<ChatChunk.ToolCallDelta> deltas = new java.util.ArrayList<>();
+            for (int i = 0; i < calls.size(); i++) {
+                var c = calls.get(i);
+                deltas.add(new ChatChunk.ToolCallDelta(i, c.id(), c.name(), c.arguments()));
+            }
+            out.appendBuffer(event(OpenAiFormat.writeChunk(id, model, created, new ChatChunk(null, deltas, null,
+                    null), first)));
+            first = false;
+        }
+        ObjectNode last = OpenAiFormat.writeChunk(id, model, created, new ChatChunk(first ? "" : null, null,
+                tools ? "tool_calls" : "stop", null), first);
         last.set("understudy", a.toJson());
-        response.write(event(last));
-        response.end(DONE);
+        out.appendBuffer(event(last));
+        if (usage != null) {
+            out.appendBuffer(event(OpenAiFormat.writeChunk(id, model, created, ChatChunk.finish(null, usage), false)));
+        }
+        out.appendBuffer(DONE);
+        response.end(out);
     }
 
     private static void startSse(HttpServerResponse response) {

@@ -13,7 +13,7 @@ import io.vertx.core.MultiMap;
 public final class AnthropicAdapter extends HttpProviderAdapter {
 
 
-    public AnthropicAdapter(UpstreamClient upstream, MultiMap headers, dev.understudy.provider.http.ModelsApi models) {
+    public AnthropicAdapter(UpstreamClient upstream, MultiMap headers, java.util.function.Supplier<dev.understudy.provider.http.ModelsApi> models) {
         super(upstream, headers, models);
     }
 

@@ -29,13 +29,16 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
 
     private final UpstreamClient upstream;
     private final MultiMap headers;
-    private final ModelsApi models;
+    private final java.util.function.Supplier<ModelsApi> modelsClient;
+    private volatile ModelsApi models;
     private final AtomicLong malformed = new AtomicLong();
 
-    protected HttpProviderAdapter(UpstreamClient upstream, MultiMap headers, ModelsApi models) {
+    /** @param models builds the probe client on first use (REST clients need a running application) */
+    protected HttpProviderAdapter(UpstreamClient upstream, MultiMap headers,
+            java.util.function.Supplier<ModelsApi> models) {
         this.upstream = upstream;
         this.headers = headers;
-        this.models = models;
+        this.modelsClient = models;
     }
 
     /** Path of the chat endpoint below the base URL. */
@@ -70,6 +73,9 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
 
     @Override
     public Uni<Void> probe() {
+        if (models == null) {
+            models = modelsClient.get();
+        }
         return models.models()
                 .onFailure(t -> !(t instanceof ProviderException)).transform(HttpErrors::connectFailure)
                 .map(response -> {

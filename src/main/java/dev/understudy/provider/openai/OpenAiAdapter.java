@@ -19,7 +19,7 @@ public final class OpenAiAdapter extends HttpProviderAdapter {
 
     private final boolean prefill;
 
-    public OpenAiAdapter(UpstreamClient upstream, MultiMap headers, dev.understudy.provider.http.ModelsApi models, boolean prefill) {
+    public OpenAiAdapter(UpstreamClient upstream, MultiMap headers, java.util.function.Supplier<dev.understudy.provider.http.ModelsApi> models, boolean prefill) {
         super(upstream, headers, models);
         this.prefill = prefill;
     }

@@ -1,0 +1,124 @@
+package dev.understudy.api.openai;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.understudy.api.Annotations;
+import dev.understudy.api.OpenAiErrors;
+import dev.understudy.cache.EmergencyCache;
+import dev.understudy.chat.ChatRequest;
+import dev.understudy.lastresort.DegradedAnswers;
+import dev.understudy.lastresort.WaitQueue;
+import dev.understudy.provider.json.Json;
+import dev.understudy.routing.ChainResult;
+import dev.understudy.routing.Route;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerResponse;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+
+/**
+ * What the caller gets when no target answered, in order (DESIGN.md §1): the provider's own rejection
+ * if it was the caller's fault; else the exact cached answer → a similar question's answer → a place in
+ * the wait queue (if the caller can wait) → the route's static answer → a 503 with Retry-After.
+ * Every degraded answer says so: {@code x-understudy-source}, {@code degraded: true} and a notice.
+ */
+@ApplicationScoped
+public class LastResorts {
+
+    public static final String CACHE_NOTICE = "Cached response due to high demand";
+    public static final String QUEUE_NOTICE = "Your request is queued and will be answered when service recovers";
+
+    /** The caller's optional hints (DESIGN.md §2) and its tenant (null until caller keys exist). */
+    public record Hints(String category, boolean canWait, boolean noCache, String tenant) {
+    }
+
+    private final EmergencyCache cache;
+    private final WaitQueue queue;
+
+    public LastResorts(EmergencyCache cache, WaitQueue queue) {
+        this.cache = cache;
+        this.queue = queue;
+    }
+
+    public void respond(HttpServerResponse response, Route route, ChatRequest chat, ChainResult result, Hints hints,
+            boolean stream) {
+        if (result.rejected()) {
+            route.meters().request("none", "rejected");
+            Annotations.none(route.name(), result.attempts()).writeHeaders(response.headers());
+            ChatCompletionsRoute.writeJson(response, OpenAiReplies.rejectionStatus(result),
+                    OpenAiReplies.rejection(route, result));
+            return;
+        }
+        Uni<EmergencyCache.Hit> lookup = hints.noCache() ? Uni.createFrom().nullItem()
+                : cache.lookup(route, hints.tenant(), chat);
+        lookup.subscribe().with(hit -> {
+            if (hit != null) {
+                serveCached(response, route, hit, result, chat, stream);
+            } else if (hints.canWait()) {
+                enqueue(response, route, chat, result, hints, stream);
+            } else {
+                staticOr503(response, route, result, hints, stream);
+            }
+        }, e -> staticOr503(response, route, result, hints, stream));
+    }
+
+    private void serveCached(HttpServerResponse response, Route route, EmergencyCache.Hit hit, ChainResult result,
+            ChatRequest chat, boolean stream) {
+        route.meters().request(hit.source(), "ok");
+        Annotations a = new Annotations(route.name(), null, hit.source(), true, CACHE_NOTICE, true,
+                result.attempts(), hit.similarity());
+        a.writeHeaders(response.headers());
+        var answer = hit.answer();
+        if (stream) {
+            OpenAiSseWriter.writeWholeAnswer(response, answer.model(), answer.content(), answer.toolCalls(),
+                    chat.includeUsage() ? answer.usage() : null, a);
+        } else {
+            ChatCompletionsRoute.writeJson(response, 200, OpenAiReplies.lastResort(answer.model(), answer.content(),
+                    answer.toolCalls(), answer.usage(), a));
+        }
+    }
+
+    private void enqueue(HttpServerResponse response, Route route, ChatRequest chat, ChainResult result, Hints hints,
+            boolean stream) {
+        queue.enqueue(route, hints.tenant(), chat).subscribe().with(q -> {
+            route.meters().request("none", "queued");
+            Annotations a = new Annotations(route.name(), null, "none", true, QUEUE_NOTICE, true, result.attempts());
+            a.writeHeaders(response.headers());
+            response.putHeader("Location", WaitQueue.pollPath(q.id()));
+            ObjectNode body = Json.object().put("id", q.id()).put("status", "queued")
+                    .put("poll", WaitQueue.pollPath(q.id()))
+                    .put("expires_at", Instant.ofEpochMilli(q.expiresAtMillis()).toString());
+            body.set("understudy", a.toJson());
+            ChatCompletionsRoute.writeJson(response, 202, body);
+        }, e -> staticOr503(response, route, result, hints, stream)); // queue store down: next resort
+    }
+
+    private void staticOr503(HttpServerResponse response, Route route, ChainResult result, Hints hints,
+            boolean stream) {
+        String degraded = DegradedAnswers.answer(route, hints.category());
+        if (degraded != null) {
+            route.meters().request("static", "ok");
+            Annotations a = new Annotations(route.name(), null, "static", true, DegradedAnswers.NOTICE, true,
+                    result.attempts());
+            a.writeHeaders(response.headers());
+            if (stream) {
+                OpenAiSseWriter.writeWholeAnswer(response, route.name(), degraded, null, null, a);
+            } else {
+                ChatCompletionsRoute.writeJson(response, 200, OpenAiReplies.lastResort(route.name(), degraded, null,
+                        null, a));
+            }
+            return;
+        }
+        route.meters().request("none", "failed");
+        Annotations none = Annotations.none(route.name(), result.attempts());
+        long retryAfter = Math.max(1, (result.retryAfter().toMillis() + 999) / 1000);
+        ObjectNode json = OpenAiErrors.body("Every provider of route '" + route.name() + "' failed. Retry in "
+                + retryAfter + " s.", "server_error", "all_providers_failed", null);
+        ObjectNode error = (ObjectNode) json.get("error");
+        error.set("attempts", none.toJson().get("attempts"));
+        error.put("retry_after", retryAfter);
+        json.set("understudy", none.toJson());
+        none.writeHeaders(response.headers());
+        response.putHeader("Retry-After", Long.toString(retryAfter));
+        ChatCompletionsRoute.writeJson(response, 503, json);
+    }
+}

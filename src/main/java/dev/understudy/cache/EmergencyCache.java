@@ -1,0 +1,171 @@
+package dev.understudy.cache;
+
+import dev.understudy.chat.ChatRequest;
+import dev.understudy.chat.ChatResponse;
+import dev.understudy.config.UnderstudyConfig;
+import dev.understudy.metrics.Metrics;
+import dev.understudy.routing.Route;
+import dev.understudy.routing.Target;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * The emergency cache: every successful answer is stored in the background (never on the latency
+ * path); when every target of a route failed, the exact answer to the same request is looked up, then
+ * the answer to a similar question (embedding cosine + guard). Store calls are bounded by short
+ * timeouts: a slow or dead Redis costs a miss and a (rate-limited) warning, never a failed request.
+ * Entries are scoped by tenant and route, so one caller is never served another's answer.
+ */
+@ApplicationScoped
+public class EmergencyCache {
+
+    private static final Logger LOG = Logger.getLogger(EmergencyCache.class);
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofMillis(250);
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(2);
+    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+
+    /** A cached answer fit to serve: {@code source} is cache or similar-cache. */
+    public record Hit(CachedAnswer answer, String source, Double similarity) {
+    }
+
+    private final UnderstudyConfig.Cache config;
+    private final Metrics metrics;
+    private final CacheStore store;
+    private final SimilarAnswers similar;
+    private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+
+    public EmergencyCache(UnderstudyConfig config, Instance<ReactiveRedisDataSource> redis, Metrics metrics) {
+        this.config = config.cache();
+        this.metrics = metrics;
+        var hosts = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class);
+        if (hosts.isPresent()) {
+            this.store = new RedisCacheStore(redis.get(), hosts.get());
+        } else {
+            MemoryCacheStore memory = new MemoryCacheStore(System::currentTimeMillis);
+            this.store = memory;
+        }
+        this.similar = this.config.enabled() ? SimilarAnswersFactory.create() : SimilarAnswers.off("cache disabled");
+        if (store instanceof MemoryCacheStore memory) {
+            memory.onEviction(similar::forget);
+        }
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.info("emergency cache: off (understudy.cache.enabled=false)");
+            return;
+        }
+        LOG.infof("emergency cache: %s, ttl %s, at most %d entries; similar lookup: %s", store.description(),
+                config.ttl(), config.maxEntries(), similar.available() ? similar.description()
+                        : "off (" + similar.description() + ")");
+        // rebuild the similarity index from stored vectors (Redis survives restarts)
+        store.all().subscribe().with(a -> {
+            if (a.vector() != null) {
+                similar.index(a.scope(), a.key(), a.question(), a.vector());
+            }
+        }, e -> warn("cannot read the stored answers to rebuild the similarity index", e));
+    }
+
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    /** Stores a provider's answer off the request path. */
+    public void storeInBackground(Route route, String tenant, ChatRequest request, ChatResponse response,
+            Target answered) {
+        if (!config.enabled() || response == null || "length".equals(response.finishReason())
+                && response.content() == null) {
+            return;
+        }
+        Uni.createFrom().item(() -> {
+            String scope = scope(tenant, route);
+            String question = Fingerprint.question(request);
+            float[] vector = similar.available() && !question.isEmpty() ? similar.embed(question) : null;
+            return new CachedAnswer(Fingerprint.of(tenant, route.name(), request), scope, question, vector,
+                    answered.provider(), answered.model(), response.content(), response.toolCalls(),
+                    response.finishReason(), response.usage(), System.currentTimeMillis());
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .call(a -> store.put(a, config.ttl(), config.maxEntries())
+                        .ifNoItem().after(STORE_TIMEOUT).fail())
+                .subscribe().with(a -> {
+                    if (a.vector() != null) {
+                        similar.index(a.scope(), a.key(), a.question(), a.vector());
+                    }
+                }, e -> warn("cannot store an answer in the emergency cache", e));
+    }
+
+    /** Exact, then similar; null when neither has a fit answer. Never fails. */
+    public Uni<Hit> lookup(Route route, String tenant, ChatRequest request) {
+        if (!config.enabled()) {
+            return Uni.createFrom().nullItem();
+        }
+        String key = Fingerprint.of(tenant, route.name(), request);
+        return store.get(key).ifNoItem().after(LOOKUP_TIMEOUT).fail()
+                .onFailure().recoverWithItem(e -> {
+                    metrics.cacheLookup("exact", "error");
+                    warn("emergency cache lookup failed", e);
+                    return null;
+                })
+                .chain(exact -> {
+                    if (exact != null) {
+                        metrics.cacheLookup("exact", "hit");
+                        return Uni.createFrom().item(new Hit(exact, "cache", null));
+                    }
+                    metrics.cacheLookup("exact", "miss");
+                    return similarHit(scope(tenant, route), Fingerprint.question(request));
+                });
+    }
+
+    private Uni<Hit> similarHit(String scope, String question) {
+        if (!similar.available() || question.isEmpty()) {
+            metrics.cacheLookup("similar", "off");
+            return Uni.createFrom().nullItem();
+        }
+        double threshold = config.similarityThreshold();
+        return Uni.createFrom().item(() -> similar.nearest(scope, question, similar.embed(question), threshold))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(match -> {
+                    if (match.isEmpty()) {
+                        metrics.cacheLookup("similar", "miss");
+                        return Uni.createFrom().<Hit>nullItem();
+                    }
+                    return store.get(match.get().key()).ifNoItem().after(LOOKUP_TIMEOUT).fail()
+                            .map(a -> {
+                                metrics.cacheLookup("similar", a == null ? "miss" : "hit");
+                                return a == null ? null : new Hit(a, "similar-cache", match.get().similarity());
+                            });
+                })
+                .onFailure().recoverWithItem(e -> {
+                    metrics.cacheLookup("similar", "error");
+                    warn("similar lookup failed", e);
+                    return null;
+                });
+    }
+
+    /** Drops every entry (operator reset, tests). */
+    public Uni<Void> clear() {
+        similar.clear();
+        return store.clear();
+    }
+
+    private static String scope(String tenant, Route route) {
+        return (tenant == null ? "" : tenant) + "\u0000" + route.name();
+    }
+
+    private void warn(String what, Throwable e) {
+        long now = System.nanoTime();
+        long last = lastWarn.get();
+        if (now - last >= WARN_EVERY_NANOS && lastWarn.compareAndSet(last, now)) {
+            LOG.warnf("%s: %s (the gateway keeps answering from providers)", what, String.valueOf(e));
+        }
+    }
+}
