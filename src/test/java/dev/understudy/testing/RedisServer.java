@@ -33,8 +33,12 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start() {
+        return start(freePort());
+    }
+
+    /** Starts one on this port (to bring a killed server back where the gateway expects it). */
+    public static RedisServer start(int port) {
         String binary = findOnPath("redis-server");
-        int port = freePort();
         Path log = Path.of("target", "redis-" + port + ".log");
         Process p;
         try {
