@@ -113,6 +113,35 @@ abstract class LastResortsContract {
     }
 
     @Test
+    void forgetsAnEntryAfterItsTimeToLive() {
+        answeredOnceBy("Short-lived.");
+        primary().setDefault(DOWN);
+        within(Duration.ofSeconds(3), () -> json().body(body("solo", question, false)).post("/v1/chat/completions"),
+                "cache").then().statusCode(200);
+        // ttl is 2 s in these profiles: poll until the entry is gone (bounded)
+        Response r = within(Duration.ofSeconds(5), () -> json().body(body("solo", question, false))
+                .post("/v1/chat/completions"), "none");
+        r.then().statusCode(503);
+    }
+
+    @Test
+    void evictsTheOldestEntryBeyondTheLimit() {
+        String first = question;
+        answeredOnceBy("First.");
+        for (int i = 0; i < 3; i++) { // max-entries is 3 in these profiles
+            question = first + " #" + i;
+            answeredOnceBy("Later " + i + ".");
+        }
+        primary().setDefault(DOWN);
+        String last = question;
+        within(Duration.ofSeconds(3), () -> json().body(body("solo", last, false)).post("/v1/chat/completions"),
+                "cache").then().statusCode(200).body("choices[0].message.content", equalTo("Later 2."));
+        // eviction completes with the last store, a moment after its entry is readable: bounded poll
+        within(Duration.ofSeconds(2), () -> json().body(body("solo", first, false)).post("/v1/chat/completions"),
+                "none").then().statusCode(503);
+    }
+
+    @Test
     void aCallerCanOptOutOfTheCache() {
         primary().enqueue(Script.openAiAnswer("Not to keep."));
         json().header("x-understudy-no-cache", "true").body(body("solo", question, false))

@@ -14,7 +14,9 @@ public final class LastResortsProfiles {
             "understudy.queue.poll-interval", "200ms",
             "understudy.queue.max-wait", "3s",
             "understudy.circuit-breaker.failure-threshold", "1000",
-            "understudy.health-check.interval", "1h");
+            "understudy.health-check.interval", "1h",
+            "understudy.cache.ttl", "2s",
+            "understudy.cache.max-entries", "3");
 
     public static class WithRedis implements QuarkusTestProfile {
         @Override
