@@ -1,13 +1,12 @@
 package dev.understudy.lastresort;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.understudy.api.openai.OpenAiReplies;
+import dev.understudy.api.Replies;
 import dev.understudy.api.openai.OpenAiRequestParser;
 import dev.understudy.chat.ChatRequest;
 import dev.understudy.config.UnderstudyConfig;
 import dev.understudy.metrics.Metrics;
 import dev.understudy.provider.openai.OpenAiFormat;
-import dev.understudy.routing.ChainResult;
 import dev.understudy.routing.FallbackChain;
 import dev.understudy.routing.Route;
 import dev.understudy.routing.RouteTable;
@@ -76,11 +75,12 @@ public class WaitQueue {
         }
     }
 
-    public Uni<QueuedRequest> enqueue(Route route, String tenant, ChatRequest request) {
+    /** @param format the caller's API ("openai", "anthropic"): the result is written in that shape */
+    public Uni<QueuedRequest> enqueue(Route route, String tenant, ChatRequest request, String format) {
         long now = System.currentTimeMillis();
         JsonNode body = OpenAiFormat.toProviderRequest(request, route.name(), false);
-        QueuedRequest q = new QueuedRequest(UUID.randomUUID().toString(), route.name(), tenant, body, "queued",
-                null, now, now + config.maxWait().toMillis());
+        QueuedRequest q = new QueuedRequest(UUID.randomUUID().toString(), route.name(), tenant, format, body,
+                "queued", null, now, now + config.maxWait().toMillis());
         return store.add(q).ifNoItem().after(STORE_TIMEOUT).fail().replaceWith(q)
                 .invoke(() -> depth.incrementAndGet());
     }
@@ -118,8 +118,8 @@ public class WaitQueue {
             }
             Route route = routes.route(q.route());
             if (route == null) {
-                return store.finish(q.with("failed", OpenAiReplies.error("The route no longer exists.",
-                        "route_gone")), config.resultTtl());
+                return store.finish(q.with("failed", Replies.of(q.format()).error(404, "The route no longer exists.",
+                        "route_gone", null)), config.resultTtl());
             }
             if (route.targets().stream().map(Target::health).noneMatch(h -> h.available())) {
                 return Uni.createFrom().voidItem(); // nothing could answer: don't even try
@@ -132,13 +132,14 @@ public class WaitQueue {
 
     private Uni<Void> answer(Route route, QueuedRequest q) {
         ChatRequest request = OpenAiRequestParser.parse(q.request(), maxMessages);
+        Replies replies = Replies.of(q.format());
         return chain.complete(route, request).chain(result -> {
             if (result.answeredByProvider()) {
                 route.meters().request("provider", "ok");
-                return store.finish(q.with("done", OpenAiReplies.answer(route, result)), config.resultTtl());
+                return store.finish(q.with("done", replies.answer(route, result)), config.resultTtl());
             }
             if (result.rejected()) {
-                return store.finish(q.with("failed", OpenAiReplies.rejection(route, result)), config.resultTtl());
+                return store.finish(q.with("failed", replies.rejection(route, result)), config.resultTtl());
             }
             return store.release(q.id(), owner); // every target failed again: keep waiting
         });
@@ -149,7 +150,4 @@ public class WaitQueue {
         return "/v1/queue/" + id;
     }
 
-    static boolean finished(ChainResult r) {
-        return r.answeredByProvider() || r.rejected();
-    }
 }

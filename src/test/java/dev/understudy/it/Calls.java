@@ -29,8 +29,9 @@ final class Calls {
     static List<String> events(String sse) {
         List<String> events = new ArrayList<>();
         for (String block : sse.split("\n\n")) {
-            if (block.startsWith("data: ")) {
-                events.add(block.substring(6));
+            int data = block.indexOf("data: ");
+            if (data >= 0) {
+                events.add(block.substring(data + 6));
             }
         }
         return events;

@@ -3,37 +3,45 @@ package dev.understudy.api.openai;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.understudy.api.Annotations;
 import dev.understudy.api.OpenAiErrors;
+import dev.understudy.api.Replies;
 import dev.understudy.chat.ChatResponse;
 import dev.understudy.chat.Ids;
-import dev.understudy.provider.ProviderException;
+import dev.understudy.chat.ToolCall;
+import dev.understudy.chat.Usage;
 import dev.understudy.provider.openai.OpenAiFormat;
 import dev.understudy.routing.ChainResult;
 import dev.understudy.routing.Route;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
 
-/** OpenAI-format bodies for what the fallback chain ended with. Pure: no I/O. */
-public final class OpenAiReplies {
+/** OpenAI-format bodies for what the gateway decided. Pure: no I/O but the one stream replay. */
+public final class OpenAiReplies implements Replies {
+
+    public static final OpenAiReplies INSTANCE = new OpenAiReplies();
 
     private OpenAiReplies() {
     }
 
-    /** A provider's answer, named after the target that gave it, with the {@code understudy} object. */
-    public static ObjectNode answer(Route route, ChainResult result) {
+    @Override
+    public String format() {
+        return "openai";
+    }
+
+    @Override
+    public ObjectNode answer(Route route, ChainResult result) {
         ChatResponse r = result.response();
         ChatResponse named = new ChatResponse(r.id() != null ? r.id() : Ids.completionId(),
                 result.answered().model(), r.created(), r.content(), r.toolCalls(), r.finishReason(), r.usage(),
                 r.refusal());
         ObjectNode json = OpenAiFormat.writeResponse(named);
-        json.set("understudy", annotations(route, result).toJson());
+        json.set("understudy", Annotations.fromProvider(route.name(), result.answered(), result.fallback(),
+                result.attempts()).toJson());
         return json;
     }
 
-    public static Annotations annotations(Route route, ChainResult result) {
-        return Annotations.fromProvider(route.name(), result.answered(), result.fallback(), result.attempts());
-    }
-
-    /** The provider's own rejection (a caller error or a content-policy refusal). */
-    public static ObjectNode rejection(Route route, ChainResult result) {
-        ProviderException e = result.rejection();
+    @Override
+    public ObjectNode rejection(Route route, ChainResult result) {
+        var e = result.rejection();
         int status = rejectionStatus(result);
         ObjectNode json = OpenAiErrors.body(e.getMessage(), e.errorType() != null ? e.errorType()
                 : OpenAiErrors.typeFor(status), e.errorCode() != null ? e.errorCode() : e.failure().label(), null);
@@ -41,14 +49,8 @@ public final class OpenAiReplies {
         return json;
     }
 
-    public static int rejectionStatus(ChainResult result) {
-        int s = result.rejection().status();
-        return s >= 400 && s < 500 ? s : 400;
-    }
-
-    /** A completion whose text is a last resort's (static or cached). */
-    public static ObjectNode lastResort(String model, String text, java.util.List<dev.understudy.chat.ToolCall> calls,
-            dev.understudy.chat.Usage usage, Annotations a) {
+    @Override
+    public ObjectNode lastResort(String model, String text, List<ToolCall> calls, Usage usage, Annotations a) {
         ChatResponse r = new ChatResponse(Ids.completionId(), model, System.currentTimeMillis() / 1000, text, calls,
                 calls != null && !calls.isEmpty() ? "tool_calls" : "stop", usage, null);
         ObjectNode json = OpenAiFormat.writeResponse(r);
@@ -56,7 +58,14 @@ public final class OpenAiReplies {
         return json;
     }
 
-    public static ObjectNode error(String message, String code) {
-        return OpenAiErrors.body(message, "server_error", code, null);
+    @Override
+    public ObjectNode error(int status, String message, String code, String param) {
+        return OpenAiErrors.body(message, OpenAiErrors.typeFor(status), code, param);
+    }
+
+    @Override
+    public void streamWholeAnswer(HttpServerResponse response, String model, String text, List<ToolCall> calls,
+            Usage usage, Annotations a) {
+        OpenAiSseWriter.writeWholeAnswer(response, model, text, calls, usage, a);
     }
 }

@@ -1,8 +1,6 @@
-package dev.understudy.api.openai;
+package dev.understudy.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.understudy.api.Annotations;
-import dev.understudy.api.OpenAiErrors;
 import dev.understudy.cache.EmergencyCache;
 import dev.understudy.chat.ChatRequest;
 import dev.understudy.lastresort.DegradedAnswers;
@@ -40,46 +38,45 @@ public class LastResorts {
     }
 
     public void respond(HttpServerResponse response, Route route, ChatRequest chat, ChainResult result, Hints hints,
-            boolean stream) {
+            boolean stream, Replies replies) {
         if (result.rejected()) {
             route.meters().request("none", "rejected");
             Annotations.none(route.name(), result.attempts()).writeHeaders(response.headers());
-            ChatCompletionsRoute.writeJson(response, OpenAiReplies.rejectionStatus(result),
-                    OpenAiReplies.rejection(route, result));
+            ChatEndpoint.writeJson(response, replies.rejectionStatus(result), replies.rejection(route, result));
             return;
         }
         Uni<EmergencyCache.Hit> lookup = hints.noCache() ? Uni.createFrom().nullItem()
                 : cache.lookup(route, hints.tenant(), chat);
         lookup.subscribe().with(hit -> {
             if (hit != null) {
-                serveCached(response, route, hit, result, chat, stream);
+                serveCached(response, route, hit, result, chat, stream, replies);
             } else if (hints.canWait()) {
-                enqueue(response, route, chat, result, hints, stream);
+                enqueue(response, route, chat, result, hints, stream, replies);
             } else {
-                staticOr503(response, route, result, hints, stream);
+                staticOr503(response, route, result, hints, stream, replies);
             }
-        }, e -> staticOr503(response, route, result, hints, stream));
+        }, e -> staticOr503(response, route, result, hints, stream, replies));
     }
 
     private void serveCached(HttpServerResponse response, Route route, EmergencyCache.Hit hit, ChainResult result,
-            ChatRequest chat, boolean stream) {
+            ChatRequest chat, boolean stream, Replies replies) {
         route.meters().request(hit.source(), "ok");
         Annotations a = new Annotations(route.name(), null, hit.source(), true, CACHE_NOTICE, true,
                 result.attempts(), hit.similarity());
         a.writeHeaders(response.headers());
         var answer = hit.answer();
         if (stream) {
-            OpenAiSseWriter.writeWholeAnswer(response, answer.model(), answer.content(), answer.toolCalls(),
+            replies.streamWholeAnswer(response, answer.model(), answer.content(), answer.toolCalls(),
                     chat.includeUsage() ? answer.usage() : null, a);
         } else {
-            ChatCompletionsRoute.writeJson(response, 200, OpenAiReplies.lastResort(answer.model(), answer.content(),
+            ChatEndpoint.writeJson(response, 200, replies.lastResort(answer.model(), answer.content(),
                     answer.toolCalls(), answer.usage(), a));
         }
     }
 
     private void enqueue(HttpServerResponse response, Route route, ChatRequest chat, ChainResult result, Hints hints,
-            boolean stream) {
-        queue.enqueue(route, hints.tenant(), chat).subscribe().with(q -> {
+            boolean stream, Replies replies) {
+        queue.enqueue(route, hints.tenant(), chat, replies.format()).subscribe().with(q -> {
             route.meters().request("none", "queued");
             Annotations a = new Annotations(route.name(), null, "none", true, QUEUE_NOTICE, true, result.attempts());
             a.writeHeaders(response.headers());
@@ -88,12 +85,12 @@ public class LastResorts {
                     .put("poll", WaitQueue.pollPath(q.id()))
                     .put("expires_at", Instant.ofEpochMilli(q.expiresAtMillis()).toString());
             body.set("understudy", a.toJson());
-            ChatCompletionsRoute.writeJson(response, 202, body);
-        }, e -> staticOr503(response, route, result, hints, stream)); // queue store down: next resort
+            ChatEndpoint.writeJson(response, 202, body);
+        }, e -> staticOr503(response, route, result, hints, stream, replies)); // queue store down: next resort
     }
 
     private void staticOr503(HttpServerResponse response, Route route, ChainResult result, Hints hints,
-            boolean stream) {
+            boolean stream, Replies replies) {
         String degraded = DegradedAnswers.answer(route, hints.category());
         if (degraded != null) {
             route.meters().request("static", "ok");
@@ -101,24 +98,23 @@ public class LastResorts {
                     result.attempts());
             a.writeHeaders(response.headers());
             if (stream) {
-                OpenAiSseWriter.writeWholeAnswer(response, route.name(), degraded, null, null, a);
+                replies.streamWholeAnswer(response, route.name(), degraded, null, null, a);
             } else {
-                ChatCompletionsRoute.writeJson(response, 200, OpenAiReplies.lastResort(route.name(), degraded, null,
-                        null, a));
+                ChatEndpoint.writeJson(response, 200, replies.lastResort(route.name(), degraded, null, null, a));
             }
             return;
         }
         route.meters().request("none", "failed");
         Annotations none = Annotations.none(route.name(), result.attempts());
         long retryAfter = Math.max(1, (result.retryAfter().toMillis() + 999) / 1000);
-        ObjectNode json = OpenAiErrors.body("Every provider of route '" + route.name() + "' failed. Retry in "
-                + retryAfter + " s.", "server_error", "all_providers_failed", null);
+        ObjectNode json = replies.error(503, "Every provider of route '" + route.name() + "' failed. Retry in "
+                + retryAfter + " s.", "all_providers_failed", null);
         ObjectNode error = (ObjectNode) json.get("error");
         error.set("attempts", none.toJson().get("attempts"));
         error.put("retry_after", retryAfter);
         json.set("understudy", none.toJson());
         none.writeHeaders(response.headers());
         response.putHeader("Retry-After", Long.toString(retryAfter));
-        ChatCompletionsRoute.writeJson(response, 503, json);
+        ChatEndpoint.writeJson(response, 503, json);
     }
 }

@@ -1,0 +1,221 @@
+package dev.understudy.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.understudy.cache.EmergencyCache;
+import dev.understudy.chat.ChatRequest;
+import dev.understudy.chat.ChatResponse;
+import dev.understudy.config.UnderstudyConfig;
+import dev.understudy.provider.json.Json;
+import dev.understudy.routing.ChainResult;
+import dev.understudy.routing.FallbackChain;
+import dev.understudy.routing.Route;
+import dev.understudy.routing.RouteTable;
+import dev.understudy.routing.StreamSession;
+import dev.understudy.routing.StreamSink;
+import dev.understudy.routing.StreamingChain;
+import dev.understudy.routing.Target;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * What both chat APIs share (OpenAI {@code /v1/chat/completions}, Anthropic {@code /v1/messages}): read
+ * the body within the limit, parse and validate, pick the route, then the fallback chain or the stream
+ * session, the last resorts, and the background cache write. A plain Vert.x route rather than a JAX-RS
+ * resource: the body limit, the error shape of every rejection and the moment SSE headers are committed
+ * (only once the first content is ready, so failover before it stays invisible) are ours to decide.
+ */
+public abstract class ChatEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(ChatEndpoint.class);
+
+    private final RouteTable routes;
+    private final FallbackChain chain;
+    private final StreamingChain streaming;
+    private final LastResorts lastResorts;
+    private final EmergencyCache cache;
+    private final long maxBody;
+    protected final int maxMessages;
+
+    protected ChatEndpoint(RouteTable routes, FallbackChain chain, StreamingChain streaming, UnderstudyConfig config,
+            LastResorts lastResorts, EmergencyCache cache) {
+        this.routes = routes;
+        this.chain = chain;
+        this.streaming = streaming;
+        this.lastResorts = lastResorts;
+        this.cache = cache;
+        this.maxBody = config.limits().maxBodySize().asLongValue();
+        this.maxMessages = config.limits().maxMessages();
+    }
+
+    /** The API's request → canonical form; throws {@link InvalidRequestException} saying what is wrong. */
+    protected abstract ChatRequest parse(JsonNode body);
+
+    protected abstract Replies replies();
+
+    /** The API's stream writer. */
+    protected abstract StreamSink sink(HttpServerResponse response, Route route, ChatRequest chat,
+            Consumer<ChainResult> onFailBeforeStart, BiConsumer<ChatResponse, Target> onAnswered);
+
+    protected final void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        String length = request.getHeader("content-length");
+        if (length != null && parseLong(length) > maxBody) {
+            tooLarge(request.response());
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] over = new boolean[1];
+        request.handler(chunk -> {
+            if (over[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > maxBody) {
+                over[0] = true;
+                tooLarge(request.response());
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.endHandler(v -> {
+            if (!over[0]) {
+                process(ctx, body);
+            }
+        });
+        request.resume();
+    }
+
+    private void process(RoutingContext ctx, Buffer body) {
+        HttpServerResponse response = ctx.response();
+        ChatRequest chat;
+        Route route;
+        try {
+            chat = parse(parseJson(body));
+            route = routes.route(chat.model());
+            if (route == null) {
+                throw new InvalidRequestException(404, "The model '" + chat.model() + "' does not exist: it is not "
+                        + "a route of this gateway (see GET /v1/models).", "model", "model_not_found");
+            }
+        } catch (InvalidRequestException e) {
+            writeJson(response, e.status(), replies().error(e.status(), e.getMessage(), e.code(), e.param()));
+            return;
+        }
+        HttpServerRequest request = ctx.request();
+        LastResorts.Hints hints = new LastResorts.Hints(request.getHeader("x-understudy-category"),
+                "true".equalsIgnoreCase(request.getHeader("x-understudy-can-wait")),
+                "true".equalsIgnoreCase(request.getHeader("x-understudy-no-cache")), null);
+        if (route.cacheFirst() && !hints.noCache()) {
+            cacheFirst(response, route, chat, hints);
+        } else {
+            call(response, route, chat, hints);
+        }
+    }
+
+    private void call(HttpServerResponse response, Route route, ChatRequest chat, LastResorts.Hints hints) {
+        if (chat.stream()) {
+            StreamSink sink = sink(response, route, chat,
+                    result -> lastResorts.respond(response, route, chat, result, hints, true, replies()),
+                    (answer, target) -> {
+                        if (!hints.noCache()) {
+                            cache.storeInBackground(route, hints.tenant(), chat, answer, target);
+                        }
+                    });
+            StreamSession session = streaming.stream(route, chat, sink);
+            response.closeHandler(v -> session.cancel());
+        } else {
+            Cancellable call = chain.complete(route, chat).subscribe().with(
+                    result -> writeResult(response, route, chat, result, hints),
+                    failure -> {
+                        LOG.error("unexpected failure in the fallback chain", failure);
+                        writeJson(response, 500, replies().error(500, "Internal gateway error.", null, null));
+                    });
+            response.closeHandler(v -> call.cancel());
+        }
+    }
+
+    private void writeResult(HttpServerResponse response, Route route, ChatRequest chat, ChainResult result,
+            LastResorts.Hints hints) {
+        if (!result.answeredByProvider()) {
+            lastResorts.respond(response, route, chat, result, hints, false, replies());
+            return;
+        }
+        route.meters().request("provider", "ok");
+        result.answered().meters().tokens(result.response().usage());
+        Annotations.fromProvider(route.name(), result.answered(), result.fallback(), result.attempts())
+                .writeHeaders(response.headers());
+        writeJson(response, 200, replies().answer(route, result));
+        if (!hints.noCache()) {
+            cache.storeInBackground(route, hints.tenant(), chat, result.response(), result.answered());
+        }
+    }
+
+    /** Serves an exact cached answer before any provider, for routes that opted into normal caching. */
+    private void cacheFirst(HttpServerResponse response, Route route, ChatRequest chat, LastResorts.Hints hints) {
+        cache.lookup(route, hints.tenant(), chat).subscribe().with(hit -> {
+            if (hit == null || !"cache".equals(hit.source())) {
+                call(response, route, chat, hints);
+                return;
+            }
+            route.meters().request("cache", "ok");
+            Annotations a = new Annotations(route.name(), null, "cache", false, null, false, List.of());
+            a.writeHeaders(response.headers());
+            var answer = hit.answer();
+            if (chat.stream()) {
+                replies().streamWholeAnswer(response, answer.model(), answer.content(), answer.toolCalls(),
+                        chat.includeUsage() ? answer.usage() : null, a);
+            } else {
+                writeJson(response, 200, replies().lastResort(answer.model(), answer.content(), answer.toolCalls(),
+                        answer.usage(), a));
+            }
+        }, e -> call(response, route, chat, hints));
+    }
+
+    private static JsonNode parseJson(Buffer body) {
+        if (body.length() == 0) {
+            throw new InvalidRequestException("The request body is empty: send a JSON object.", null);
+        }
+        try {
+            return Json.MAPPER.readTree(body.getBytes());
+        } catch (JsonProcessingException e) {
+            String detail = e.getOriginalMessage();
+            if (detail != null && detail.length() > 200) {
+                detail = detail.substring(0, 200) + "…";
+            }
+            throw new InvalidRequestException("The request body is not valid JSON: " + detail
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")" : ""), null);
+        } catch (Exception e) {
+            throw new InvalidRequestException("The request body could not be read as JSON.", null);
+        }
+    }
+
+    private void tooLarge(HttpServerResponse response) {
+        response.putHeader("Connection", "close");
+        writeJson(response, 413, replies().error(413, "The request body is larger than the limit of " + maxBody
+                + " bytes.", "request_too_large", null));
+    }
+
+    public static void writeJson(HttpServerResponse response, int status, JsonNode json) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(Buffer.buffer(Json.bytes(json)));
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
