@@ -108,9 +108,16 @@ public abstract class ChatEndpoint {
             return;
         }
         HttpServerRequest request = ctx.request();
-        LastResorts.Hints hints = new LastResorts.Hints(request.getHeader("x-understudy-category"),
-                "true".equalsIgnoreCase(request.getHeader("x-understudy-can-wait")),
-                "true".equalsIgnoreCase(request.getHeader("x-understudy-no-cache")), null);
+        LastResorts.Hints hints;
+        try {
+            hints = new LastResorts.Hints(request.getHeader("x-understudy-category"),
+                    "true".equalsIgnoreCase(request.getHeader("x-understudy-can-wait")),
+                    "true".equalsIgnoreCase(request.getHeader("x-understudy-no-cache")), null,
+                    tier(request.getHeader("x-understudy-tier")));
+        } catch (InvalidRequestException e) {
+            writeJson(response, 400, replies().error(400, e.getMessage(), e.code(), e.param()));
+            return;
+        }
         if (route.cacheFirst() && !hints.noCache()) {
             cacheFirst(response, route, chat, hints);
         } else {
@@ -127,10 +134,10 @@ public abstract class ChatEndpoint {
                             cache.storeInBackground(route, hints.tenant(), chat, answer, target);
                         }
                     });
-            StreamSession session = streaming.stream(route, chat, sink);
+            StreamSession session = streaming.stream(route, chat, hints.tier(), sink);
             response.closeHandler(v -> session.cancel());
         } else {
-            Cancellable call = chain.complete(route, chat).subscribe().with(
+            Cancellable call = chain.complete(route, chat, hints.tier()).subscribe().with(
                     result -> writeResult(response, route, chat, result, hints),
                     failure -> {
                         LOG.error("unexpected failure in the fallback chain", failure);
@@ -147,7 +154,7 @@ public abstract class ChatEndpoint {
             return;
         }
         route.meters().request("provider", "ok");
-        result.answered().meters().tokens(result.response().usage());
+        route.account(result.answered(), result.response().usage());
         Annotations.fromProvider(route.name(), result.answered(), result.fallback(), result.attempts())
                 .writeHeaders(response.headers());
         writeJson(response, 200, replies().answer(route, result));
@@ -175,6 +182,20 @@ public abstract class ChatEndpoint {
                         answer.usage(), a));
             }
         }, e -> call(response, route, chat, hints));
+    }
+
+    /** {@code x-understudy-tier}: 1–3 or simple/moderate/complex; null when absent. */
+    static Integer tier(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        return switch (header.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "1", "simple" -> 1;
+            case "2", "moderate" -> 2;
+            case "3", "complex" -> 3;
+            default -> throw new InvalidRequestException(400, "x-understudy-tier must be 1, 2, 3, simple, moderate "
+                    + "or complex.", "x-understudy-tier", "invalid_tier");
+        };
     }
 
     private static JsonNode parseJson(Buffer body) {

@@ -26,7 +26,7 @@ public class LastResorts {
     public static final String QUEUE_NOTICE = "Your request is queued and will be answered when service recovers";
 
     /** The caller's optional hints (DESIGN.md §2) and its tenant (null until caller keys exist). */
-    public record Hints(String category, boolean canWait, boolean noCache, String tenant) {
+    public record Hints(String category, boolean canWait, boolean noCache, String tenant, Integer tier) {
     }
 
     private final EmergencyCache cache;

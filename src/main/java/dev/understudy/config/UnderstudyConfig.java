@@ -73,6 +73,31 @@ public interface UnderstudyConfig {
         @WithDefault("256")
         int maxConnections();
 
+        // --- bedrock providers only (each falls back to the standard AWS environment variables) ---
+
+        /** Bedrock: AWS region, e.g. us-east-1 (default AWS_REGION, then AWS_DEFAULT_REGION); names the endpoint and the signing scope. */
+        Optional<String> region();
+
+        /** Bedrock: access key id of long-term or temporary credentials (default AWS_ACCESS_KEY_ID). */
+        @WithName("access-key-id")
+        Optional<String> accessKeyId();
+
+        /** Bedrock: the secret that goes with {@code access-key-id} (default AWS_SECRET_ACCESS_KEY). */
+        @WithName("secret-access-key")
+        Optional<String> secretAccessKey();
+
+        /** Bedrock: session token of temporary credentials (default AWS_SESSION_TOKEN). */
+        @WithName("session-token")
+        Optional<String> sessionToken();
+
+        /** Bedrock: web-identity token file for STS AssumeRoleWithWebIdentity (default AWS_WEB_IDENTITY_TOKEN_FILE; EKS IRSA). */
+        @WithName("web-identity-token-file")
+        Optional<String> webIdentityTokenFile();
+
+        /** Bedrock: the role assumed with the web-identity token (default AWS_ROLE_ARN). */
+        @WithName("role-arn")
+        Optional<String> roleArn();
+
         // --- mock providers only ---
 
         /** Mock: delay before the answer (or between streamed words, divided by word count). */
@@ -103,6 +128,8 @@ public interface UnderstudyConfig {
 
         Degraded degraded();
 
+        Budget budget();
+
         /** Serve an exact cache hit before calling any provider (normal caching); default: emergencies only. */
         @WithName("cache-first")
         @WithDefault("false")
@@ -126,6 +153,28 @@ public interface UnderstudyConfig {
 
         /** Lower goes first; targets without one keep their list order after those with one. */
         OptionalInt priority();
+
+        /** Capability tier for the cost strategy: 1 simple, 2 moderate, 3 complex (default: the price table's). */
+        OptionalInt tier();
+
+        /** USD per 1M input tokens (default: the shipped price table's list price). */
+        @WithName("price-input")
+        OptionalDouble priceInput();
+
+        /** USD per 1M output tokens (default: the shipped price table's list price). */
+        @WithName("price-output")
+        OptionalDouble priceOutput();
+    }
+
+    interface Budget {
+        /** Spend per UTC day above which the route stops using targets above {@code tier-over-budget}. */
+        @WithName("daily-usd")
+        OptionalDouble dailyUsd();
+
+        /** The highest tier a route over its budget still uses (it never fails for budget reasons alone). */
+        @WithName("tier-over-budget")
+        @WithDefault("1")
+        int tierOverBudget();
     }
 
     interface Degraded {

@@ -136,6 +136,7 @@ public class WaitQueue {
         return chain.complete(route, request).chain(result -> {
             if (result.answeredByProvider()) {
                 route.meters().request("provider", "ok");
+                route.account(result.answered(), result.response().usage());
                 return store.finish(q.with("done", replies.answer(route, result)), config.resultTtl());
             }
             if (result.rejected()) {

@@ -66,7 +66,8 @@ public class Metrics {
         return new RouteMeters(route);
     }
 
-    public TargetMeters forTarget(String provider, String model, TargetHealth health, ProviderAdapter adapter) {
+    public TargetMeters forTarget(String route, String provider, String model, TargetHealth health,
+            ProviderAdapter adapter, dev.understudy.cost.Price price) {
         String pair = provider + "\u0000" + model;
         breakersByPair.computeIfAbsent(pair, p -> {
             List<TargetHealth> list = new CopyOnWriteArrayList<>();
@@ -77,7 +78,7 @@ public class Metrics {
         }).add(health);
         FunctionCounter.builder(MALFORMED, adapter, ProviderAdapter::malformedEvents).tag("provider", provider)
                 .description("Stream events skipped because they could not be parsed").register(registry);
-        return new TargetMeters(provider, model);
+        return new TargetMeters(route, provider, model, price);
     }
 
     /** Per-route meters: requests by source and outcome, fallbacks by reason. */
@@ -111,10 +112,15 @@ public class Metrics {
         private final Timer latency;
         private final Counter promptTokens;
         private final Counter completionTokens;
+        private final Counter cost;
+        private final dev.understudy.cost.Price price;
 
-        TargetMeters(String provider, String model) {
+        TargetMeters(String route, String provider, String model, dev.understudy.cost.Price price) {
             this.provider = provider;
             this.model = model;
+            this.price = price;
+            this.cost = Counter.builder(COST).tag("route", route).tag("provider", provider).tag("model", model)
+                    .description("What answers cost at the target's price").register(registry);
             this.latency = Timer.builder(UPSTREAM_LATENCY).tag("provider", provider).tag("model", model)
                     .description("Latency of answered upstream attempts")
                     .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
@@ -134,11 +140,16 @@ public class Metrics {
             }
         }
 
-        public void tokens(Usage usage) {
-            if (usage != null) {
-                promptTokens.increment(usage.promptTokens());
-                completionTokens.increment(usage.completionTokens());
+        /** Counts an answer's tokens and cost; returns the cost in USD. */
+        public double tokens(Usage usage) {
+            if (usage == null) {
+                return 0;
             }
+            promptTokens.increment(usage.promptTokens());
+            completionTokens.increment(usage.completionTokens());
+            double usd = price.cost(usage);
+            cost.increment(usd);
+            return usd;
         }
 
         public void probe(boolean ok) {

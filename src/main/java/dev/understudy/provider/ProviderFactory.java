@@ -45,6 +45,7 @@ public final class ProviderFactory {
                 yield new AnthropicAdapter(new UpstreamClient(vertx, base, p.maxConnections()), headers,
                         () -> modelsApi(stripSlash(base) + "/v1", headers));
             }
+            case "bedrock" -> dev.understudy.provider.bedrock.BedrockAdapter.create(vertx, name, p, System.getenv());
             case "mock" -> new MockAdapter(name, p.latency().orElse(Duration.ofMillis(50)),
                     p.failureRate().orElse(0), p.failureStatus().orElse(503), p.answer().orElse(null));
             default -> throw new IllegalArgumentException("unknown provider type " + p.type());

@@ -24,9 +24,9 @@ final class ChainRun {
     private final List<Attempt> attempts = new ArrayList<>(2);
     private Duration shortestRetryAfter;
 
-    ChainRun(Route route, ChatRequest request, Ticker ticker) {
+    ChainRun(Route route, ChatRequest request, Ticker ticker, Integer forcedTier) {
         this.route = route;
-        this.targets = Router.order(route);
+        this.targets = Router.order(route, request, forcedTier);
         this.request = request;
         this.ticker = ticker;
         this.deadline = new Deadline(ticker, route.deadline());

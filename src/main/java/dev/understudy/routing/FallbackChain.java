@@ -34,7 +34,12 @@ public class FallbackChain {
     }
 
     public Uni<ChainResult> complete(Route route, ChatRequest request) {
-        ChainRun run = new ChainRun(route, request, ticker);
+        return complete(route, request, null);
+    }
+
+    /** @param forcedTier the caller's {@code x-understudy-tier} for cost routing, or null */
+    public Uni<ChainResult> complete(Route route, ChatRequest request, Integer forcedTier) {
+        ChainRun run = new ChainRun(route, request, ticker, forcedTier);
         return next(run, 0);
     }
 

@@ -1,6 +1,10 @@
 package dev.understudy.routing;
 
 import dev.understudy.config.UnderstudyConfig;
+import dev.understudy.cost.CostLedger;
+import dev.understudy.cost.Price;
+import dev.understudy.cost.PriceTable;
+import java.time.Clock;
 import dev.understudy.metrics.Metrics;
 import dev.understudy.resilience.CircuitBreaker;
 import dev.understudy.provider.ProviderAdapter;
@@ -30,7 +34,7 @@ import org.jboss.logging.Logger;
 public class RouteTable {
 
     private static final Logger LOG = Logger.getLogger(RouteTable.class);
-    private static final Set<String> TYPES = Set.of("openai", "anthropic", "mock");
+    private static final Set<String> TYPES = Set.of("openai", "anthropic", "bedrock", "mock");
     private static final Set<String> STRATEGIES = Set.of("fallback", "cost", "latency");
     private static final Set<String> VENDOR_HOSTS = Set.of("api.openai.com", "api.anthropic.com");
 
@@ -59,6 +63,19 @@ public class RouteTable {
                 problems.add("understudy.providers." + name + ".base-url: '" + p.baseUrl().get()
                         + "' is not an http(s) URL");
                 continue;
+            }
+            if ("bedrock".equals(p.type())) { // region and AWS credentials instead of an api-key
+                List<String> bedrock = dev.understudy.provider.bedrock.BedrockSettings.problems(name, p, System.getenv());
+                if (!bedrock.isEmpty()) {
+                    problems.addAll(bedrock);
+                    continue;
+                }
+                if (!dev.understudy.provider.bedrock.BedrockSettings.hasCredentials(p, System.getenv())) {
+                    LOG.warnf("provider %s is off: no AWS credentials (understudy.providers.%s.access-key-id, "
+                            + "AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, or "
+                            + "AWS_CONTAINER_CREDENTIALS_FULL_URI)", name, name);
+                    continue;
+                }
             }
             if (needsKey(p) && p.apiKey().filter(k -> !k.isBlank()).isEmpty()) {
                 LOG.warnf("provider %s is off: no api-key set (understudy.providers.%s.api-key)", name, name);
@@ -94,11 +111,18 @@ public class RouteTable {
                 UnderstudyConfig.CircuitBreaker cb = config.circuitBreaker();
                 TargetHealth health = new TargetHealth(ticker, new CircuitBreaker(ticker, cb.failureThreshold(),
                         cb.delay(), cb.maxDelay()));
+                Price listed = PriceTable.lookup(t.model());
+                Price price = new Price(t.priceInput().orElse(listed == null ? 0 : listed.inputPerMillion()),
+                        t.priceOutput().orElse(listed == null ? 0 : listed.outputPerMillion()),
+                        t.tier().orElse(listed == null ? 2 : listed.tier()));
+                if (price.tier() < 1 || price.tier() > 3) {
+                    problems.add(tw + ".tier must be 1, 2 or 3");
+                }
                 Target target = new Target(name, t.provider(), config.providers().get(t.provider()).type(), t.model(),
                         adapter, t.timeout().orElse(d.timeout()), t.firstTokenTimeout().orElse(d.firstTokenTimeout()),
                         t.idleTimeout().orElse(d.idleTimeout()), t.retries().orElse(d.retries()),
-                        t.priority().orElse(Integer.MAX_VALUE), health,
-                        metrics.forTarget(t.provider(), t.model(), health, adapter));
+                        t.priority().orElse(Integer.MAX_VALUE), health, price,
+                        metrics.forTarget(name, t.provider(), t.model(), health, adapter, price));
                 health.breaker().addListener((b, fromPeer) -> BreakerLog.changed(target, b, fromPeer));
                 if (target.retries() < 0) {
                     problems.add(tw + ".retries must be 0 or more");
@@ -118,8 +142,10 @@ public class RouteTable {
                 continue;
             }
             targets.sort(Comparator.comparingInt(Target::priority)); // stable: list order within a priority
+            Double budget = r.budget().dailyUsd().isPresent() ? r.budget().dailyUsd().getAsDouble() : null;
             resolved.put(name, new Route(name, r.strategy(), r.deadline(), List.copyOf(targets),
-                    Map.copyOf(r.degraded().messages()), r.cacheFirst(), metrics.forRoute(name)));
+                    Map.copyOf(r.degraded().messages()), r.cacheFirst(), new CostLedger(Clock.systemUTC(), budget),
+                    r.budget().tierOverBudget(), metrics.forRoute(name)));
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid Understudy configuration:\n  - " + String.join("\n  - ",
@@ -138,7 +164,7 @@ public class RouteTable {
     }
 
     private static boolean needsKey(UnderstudyConfig.Provider p) {
-        if ("mock".equals(p.type())) {
+        if ("mock".equals(p.type()) || "bedrock".equals(p.type())) {
             return false;
         }
         String host = p.baseUrl().map(u -> URI.create(u).getHost()).orElse("api.anthropic.com");

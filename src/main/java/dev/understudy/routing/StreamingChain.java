@@ -23,8 +23,9 @@ public class StreamingChain {
     }
 
     /** Starts the stream; the returned session can be cancelled when the caller goes away. */
-    public StreamSession stream(Route route, ChatRequest request, StreamSink sink) {
-        StreamSession session = new StreamSession(new ChainRun(route, request, ticker), sink, policy, vertx);
+    public StreamSession stream(Route route, ChatRequest request, Integer forcedTier, StreamSink sink) {
+        StreamSession session = new StreamSession(new ChainRun(route, request, ticker, forcedTier), sink, policy,
+                vertx);
         session.begin();
         return session;
     }

@@ -1,5 +1,6 @@
 package dev.understudy.routing;
 
+import dev.understudy.cost.Price;
 import dev.understudy.metrics.Metrics;
 import dev.understudy.provider.ProviderAdapter;
 import dev.understudy.resilience.TargetHealth;
@@ -11,7 +12,7 @@ import java.time.Duration;
  */
 public record Target(String route, String provider, String providerType, String model, ProviderAdapter adapter,
         Duration timeout, Duration firstTokenTimeout, Duration idleTimeout, int retries, int priority,
-        TargetHealth health, Metrics.TargetMeters meters) {
+        TargetHealth health, Price price, Metrics.TargetMeters meters) {
 
     /** {@code provider/model}, the name used in logs and status. */
     public String id() {

@@ -73,6 +73,11 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
         route(c, "degraded", "10s", "primary", "gpt-primary");
         c.put("understudy.routes.degraded.degraded.messages.general", "We are busy; please try again shortly.");
         c.put("understudy.routes.degraded.degraded.messages.support", "Support is busy; we will call you back.");
+        for (String r : new String[] {"tiered", "budgeted"}) { // cost routing: tiers 1, 2, 3 by the price table
+            route(c, r, "10s", "claude", "claude-opus-4-1", "secondary", "gpt-4o", "primary", "gpt-4o-mini");
+            c.put("understudy.routes." + r + ".strategy", "cost");
+        }
+        c.put("understudy.routes.budgeted.budget.daily-usd", "0.0001");
         c.put("understudy.limits.max-body-size", "64K");
         c.put("understudy.health-check.interval", "1h"); // probes would make request counts racy here
         return c;

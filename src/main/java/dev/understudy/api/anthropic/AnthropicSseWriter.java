@@ -88,7 +88,7 @@ final class AnthropicSseWriter implements StreamSink {
     @Override
     public void finish(ChatChunk finish, Target target, boolean fallback, List<Attempt> attempts) {
         route.meters().request("provider", "ok");
-        target.meters().tokens(finish.usage());
+        route.account(target, finish.usage());
         closeBlock();
         out.write(messageDelta(finish.finishReason(), finish.usage(),
                 Annotations.fromProvider(route.name(), target, fallback, attempts)));

@@ -73,7 +73,7 @@ final class OpenAiSseWriter implements StreamSink {
     @Override
     public void finish(ChatChunk finish, Target target, boolean fallback, List<Attempt> attempts) {
         route.meters().request("provider", "ok");
-        target.meters().tokens(finish.usage());
+        route.account(target, finish.usage());
         ObjectNode last = OpenAiFormat.writeChunk(id, target.model(), created,
                 new ChatChunk(first ? "" : null, null, finish.finishReason(), null), first);
         last.set("understudy", Annotations.fromProvider(route.name(), target, fallback, attempts).toJson());
