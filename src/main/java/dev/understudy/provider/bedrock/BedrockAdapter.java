@@ -39,14 +39,17 @@ public final class BedrockAdapter implements ProviderAdapter {
     private final RequestSigner signer;
     private final CredentialSource credentials;
     private final MultiMap extraHeaders;
+    private final boolean prefill;
     private final Map<String, String> modelPaths = new ConcurrentHashMap<>();
     private final AtomicLong malformed = new AtomicLong();
 
-    BedrockAdapter(BedrockClient client, RequestSigner signer, CredentialSource credentials, MultiMap extraHeaders) {
+    BedrockAdapter(BedrockClient client, RequestSigner signer, CredentialSource credentials, MultiMap extraHeaders,
+            boolean prefill) {
         this.client = client;
         this.signer = signer;
         this.credentials = credentials;
         this.extraHeaders = extraHeaders;
+        this.prefill = prefill;
     }
 
     /** The adapter of one configured {@code type: bedrock} provider (checked before by RouteTable). */
@@ -63,7 +66,7 @@ public final class BedrockAdapter implements ProviderAdapter {
         LOG.infof("provider %s: Bedrock %s, region %s, credentials from %s", name, BedrockSettings.endpoint(p, region),
                 region, source.describe());
         return new BedrockAdapter(client, new RequestSigner(region, client.scheme, client.host, client.port, null),
-                source, extra);
+                source, extra, p.prefill().orElse(true));
     }
 
     @Override
@@ -115,10 +118,13 @@ public final class BedrockAdapter implements ProviderAdapter {
         }
     }
 
-    /** Claude on Bedrock continues a final assistant turn through Converse. */
+    /**
+     * Claude on Bedrock continues a final assistant turn through Converse, so this defaults to true; a
+     * provider serving models that reject one (some Llama, Mistral, Titan versions) sets {@code prefill: false}.
+     */
     @Override
     public boolean supportsPrefill() {
-        return true;
+        return prefill;
     }
 
     /**

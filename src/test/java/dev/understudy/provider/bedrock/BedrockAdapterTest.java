@@ -63,7 +63,7 @@ class BedrockAdapterTest {
     static BedrockAdapter adapter(CredentialSource credentials) {
         BedrockClient client = new BedrockClient(vertx, fake.baseUrl(), 8);
         return new BedrockAdapter(client, new RequestSigner(REGION, client.scheme, client.host, client.port, null),
-                credentials, MultiMap.caseInsensitiveMultiMap());
+                credentials, MultiMap.caseInsensitiveMultiMap(), true);
     }
 
     static BedrockAdapter adapter(String secret) {

@@ -82,7 +82,7 @@ class CredentialsTest {
     private BedrockAdapter adapter(CredentialSource source) {
         BedrockClient client = new BedrockClient(vertx, fake.baseUrl(), 4);
         return new BedrockAdapter(client, new RequestSigner(REGION, client.scheme, client.host, client.port, null),
-                source, io.vertx.core.MultiMap.caseInsensitiveMultiMap());
+                source, io.vertx.core.MultiMap.caseInsensitiveMultiMap(), true);
     }
 
     private Path tokenFile(String token) throws Exception {
