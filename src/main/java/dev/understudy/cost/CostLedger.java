@@ -1,49 +1,47 @@
 package dev.understudy.cost;
 
-import java.time.Clock;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * One route's spend: what its answers cost, what they would have cost on the route's top target, and
- * today's spend (UTC) against its daily budget. In process, per replica.
+ * today's spend (UTC day) against its daily budget. In process, per replica; lock-free on the request path
+ * (only a day change takes the lock).
  */
 public final class CostLedger {
 
-    private final Clock clock;
+    private static final long DAY_MILLIS = 86_400_000L;
+
+    private final LongSupplier clockMillis;
     private final Double dailyBudget;
     private final DoubleAdder actual = new DoubleAdder();
     private final DoubleAdder onTop = new DoubleAdder();
     private final LongAdder answers = new LongAdder();
-    private LocalDate day;
-    private double today;
+    private final DoubleAdder today = new DoubleAdder();
+    private volatile long day;
 
-    public CostLedger(Clock clock, Double dailyBudget) {
-        this.clock = clock;
+    public CostLedger(LongSupplier clockMillis, Double dailyBudget) {
+        this.clockMillis = clockMillis;
         this.dailyBudget = dailyBudget;
-        this.day = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        this.day = clockMillis.getAsLong() / DAY_MILLIS;
     }
 
     public void record(double cost, double costOnTopTarget) {
         actual.add(cost);
         onTop.add(costOnTopTarget);
         answers.increment();
-        synchronized (this) {
-            rollOver();
-            today += cost;
-        }
+        rollOver();
+        today.add(cost);
     }
 
-    public synchronized boolean overBudget() {
-        rollOver();
-        return dailyBudget != null && today >= dailyBudget;
+    public boolean overBudget() {
+        return dailyBudget != null && today() >= dailyBudget;
     }
 
-    public synchronized double today() {
+    public double today() {
         rollOver();
-        return today;
+        return today.sum();
     }
 
     public Double dailyBudget() {
@@ -63,10 +61,14 @@ public final class CostLedger {
     }
 
     private void rollOver() {
-        LocalDate now = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        if (!now.equals(day)) {
-            day = now;
-            today = 0;
+        long now = clockMillis.getAsLong() / DAY_MILLIS;
+        if (now != day) {
+            synchronized (this) {
+                if (now != day) {
+                    today.reset();
+                    day = now;
+                }
+            }
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.understudy.config.UnderstudyConfig;
 import dev.understudy.cost.CostLedger;
 import dev.understudy.cost.Price;
 import dev.understudy.cost.PriceTable;
-import java.time.Clock;
 import dev.understudy.metrics.Metrics;
 import dev.understudy.resilience.CircuitBreaker;
 import dev.understudy.provider.ProviderAdapter;
@@ -144,7 +143,7 @@ public class RouteTable {
             targets.sort(Comparator.comparingInt(Target::priority)); // stable: list order within a priority
             Double budget = r.budget().dailyUsd().isPresent() ? r.budget().dailyUsd().getAsDouble() : null;
             resolved.put(name, new Route(name, r.strategy(), r.deadline(), List.copyOf(targets),
-                    Map.copyOf(r.degraded().messages()), r.cacheFirst(), new CostLedger(Clock.systemUTC(), budget),
+                    Map.copyOf(r.degraded().messages()), r.cacheFirst(), new CostLedger(System::currentTimeMillis, budget),
                     r.budget().tierOverBudget(), metrics.forRoute(name)));
         }
         if (!problems.isEmpty()) {
