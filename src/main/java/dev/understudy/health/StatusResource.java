@@ -41,7 +41,12 @@ public class StatusResource {
                     .put("deadline_ms", r.deadline().toMillis()).put("can_answer", r.canAnswer());
             ArrayNode targets = route.putArray("targets");
             for (Target t : r.targets()) {
-                targets.add(target(t));
+                ObjectNode n = target(t);
+                var fault = routes.chaos().active(t.provider());
+                if (fault != null) {
+                    n.set("chaos", dev.understudy.chaos.ChaosResource.describe(routes.chaos(), fault));
+                }
+                targets.add(n);
             }
         });
         return body;

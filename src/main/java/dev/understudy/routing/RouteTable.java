@@ -1,5 +1,7 @@
 package dev.understudy.routing;
 
+import dev.understudy.chaos.Chaos;
+import dev.understudy.chaos.ChaosAdapter;
 import dev.understudy.config.UnderstudyConfig;
 import dev.understudy.cost.CostLedger;
 import dev.understudy.cost.Price;
@@ -38,6 +40,8 @@ public class RouteTable {
     private static final Set<String> VENDOR_HOSTS = Set.of("api.openai.com", "api.anthropic.com");
 
     private final Map<String, Route> routes;
+    private final Chaos chaos;
+    private final java.util.Set<String> providers;
 
     @jakarta.inject.Inject
     public RouteTable(UnderstudyConfig config, Vertx vertx, Metrics metrics) {
@@ -46,6 +50,7 @@ public class RouteTable {
 
     RouteTable(UnderstudyConfig config, ProviderFactory factory, Ticker ticker, Metrics metrics) {
         List<String> problems = new ArrayList<>();
+        this.chaos = new Chaos(ticker);
         Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
         for (var e : config.providers().entrySet()) {
             String name = e.getKey();
@@ -80,7 +85,7 @@ public class RouteTable {
                 LOG.warnf("provider %s is off: no api-key set (understudy.providers.%s.api-key)", name, name);
                 continue;
             }
-            adapters.put(name, factory.create(name, p));
+            adapters.put(name, new ChaosAdapter(name, factory.create(name, p), chaos));
         }
         Map<String, Route> resolved = new LinkedHashMap<>();
         UnderstudyConfig.Defaults d = config.defaults();
@@ -151,7 +156,18 @@ public class RouteTable {
                     problems));
         }
         this.routes = Map.copyOf(resolved);
+        this.providers = java.util.Set.copyOf(adapters.keySet());
         LOG.infof("routes: %s", resolved.keySet());
+    }
+
+    /** Fault injection, shared by every provider adapter (see {@code POST /admin/chaos}). */
+    public Chaos chaos() {
+        return chaos;
+    }
+
+    /** The names of the providers in use. */
+    public java.util.Set<String> providers() {
+        return providers;
     }
 
     public Route route(String name) {
