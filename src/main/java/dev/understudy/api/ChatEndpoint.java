@@ -15,6 +15,9 @@ import dev.understudy.routing.StreamSession;
 import dev.understudy.routing.StreamSink;
 import dev.understudy.routing.StreamingChain;
 import dev.understudy.routing.Target;
+import dev.understudy.security.AuthException;
+import dev.understudy.security.Caller;
+import dev.understudy.security.Keys;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -41,11 +44,13 @@ public abstract class ChatEndpoint {
     private final StreamingChain streaming;
     private final LastResorts lastResorts;
     private final EmergencyCache cache;
+    private final Keys keys;
     private final long maxBody;
     protected final int maxMessages;
 
     protected ChatEndpoint(RouteTable routes, FallbackChain chain, StreamingChain streaming, UnderstudyConfig config,
-            LastResorts lastResorts, EmergencyCache cache) {
+            LastResorts lastResorts, EmergencyCache cache, Keys keys) {
+        this.keys = keys;
         this.routes = routes;
         this.chain = chain;
         this.streaming = streaming;
@@ -66,6 +71,13 @@ public abstract class ChatEndpoint {
 
     protected final void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        Caller caller;
+        try {
+            caller = keys.authenticate(request); // before the body is even read
+        } catch (AuthException e) {
+            refuse(request.response(), e);
+            return;
+        }
         String length = request.getHeader("content-length");
         if (length != null && parseLong(length) > maxBody) {
             tooLarge(request.response());
@@ -86,13 +98,13 @@ public abstract class ChatEndpoint {
         });
         request.endHandler(v -> {
             if (!over[0]) {
-                process(ctx, body);
+                process(ctx, body, caller);
             }
         });
         request.resume();
     }
 
-    private void process(RoutingContext ctx, Buffer body) {
+    private void process(RoutingContext ctx, Buffer body, Caller caller) {
         HttpServerResponse response = ctx.response();
         ChatRequest chat;
         Route route;
@@ -103,6 +115,10 @@ public abstract class ChatEndpoint {
                 throw new InvalidRequestException(404, "The model '" + chat.model() + "' does not exist: it is not "
                         + "a route of this gateway (see GET /v1/models).", "model", "model_not_found");
             }
+            if (!caller.mayUse(route.name())) {
+                throw new InvalidRequestException(403, "This API key may not use the model '" + route.name()
+                        + "'.", "model", "route_not_allowed");
+            }
         } catch (InvalidRequestException e) {
             writeJson(response, e.status(), replies().error(e.status(), e.getMessage(), e.code(), e.param()));
             return;
@@ -112,7 +128,7 @@ public abstract class ChatEndpoint {
         try {
             hints = new LastResorts.Hints(request.getHeader("x-understudy-category"),
                     "true".equalsIgnoreCase(request.getHeader("x-understudy-can-wait")),
-                    "true".equalsIgnoreCase(request.getHeader("x-understudy-no-cache")), null,
+                    "true".equalsIgnoreCase(request.getHeader("x-understudy-no-cache")), caller.tenant(),
                     tier(request.getHeader("x-understudy-tier")));
         } catch (InvalidRequestException e) {
             writeJson(response, 400, replies().error(400, e.getMessage(), e.code(), e.param()));
@@ -215,6 +231,13 @@ public abstract class ChatEndpoint {
         } catch (Exception e) {
             throw new InvalidRequestException("The request body could not be read as JSON.", null);
         }
+    }
+
+    private void refuse(HttpServerResponse response, AuthException e) {
+        if (e.retryAfterSeconds() > 0) {
+            response.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
+        writeJson(response, e.status(), replies().error(e.status(), e.getMessage(), e.code(), null));
     }
 
     private void tooLarge(HttpServerResponse response) {

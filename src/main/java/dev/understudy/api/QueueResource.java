@@ -21,16 +21,21 @@ import java.time.Instant;
 public class QueueResource {
 
     private final WaitQueue queue;
+    private final dev.understudy.security.Keys keys;
 
-    public QueueResource(WaitQueue queue) {
+    public QueueResource(WaitQueue queue, dev.understudy.security.Keys keys) {
         this.queue = queue;
+        this.keys = keys;
     }
 
+    /** Another tenant's queued request is as good as unknown: 404, not 403 (no existence leak). */
     @GET
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> get(@PathParam("id") String id) {
-        return queue.get(id).map(q -> q == null ? notFound(id) : Response.ok(body(q)).build())
+    public Uni<Response> get(@PathParam("id") String id, @jakarta.ws.rs.core.Context io.vertx.core.http.HttpServerRequest request) {
+        String tenant = keys.tenantOf(request);
+        return queue.get(id).map(q -> q == null || !java.util.Objects.equals(q.tenant(), tenant) ? notFound(id)
+                : Response.ok(body(q)).build())
                 .onFailure().recoverWithItem(e -> Response.status(503).entity(OpenAiErrors.body(
                         "The queue store is not reachable right now; try again shortly.", "server_error",
                         "queue_unavailable", null)).header("Retry-After", "2").build());

@@ -35,6 +35,40 @@ public interface UnderstudyConfig {
 
     Queue queue();
 
+    Auth auth();
+
+    /** Caller authentication. No keys: the gateway is open (and says so loudly at start-up). */
+    interface Auth {
+        /** Gateway API keys by name; only their SHA-256 is configured, never the key. */
+        Map<String, Key> keys();
+
+        /** SHA-256 of the admin key; {@code /admin/*} needs it whenever caller keys are configured. */
+        @WithName("admin-key-hash")
+        Optional<String> adminKeyHash();
+
+        /** {@code false}: no admin API at all (404). */
+        @WithName("admin-enabled")
+        @WithDefault("true")
+        boolean adminEnabled();
+
+        interface Key {
+            /** Hex SHA-256 of the key ({@code printf %s "$KEY" | sha256sum}), optionally prefixed "sha256:". */
+            String hash();
+
+            /** The routes this key may use; all when absent. */
+            Optional<List<String>> routes();
+
+            /** Sustained requests per second (token bucket); unlimited when absent. */
+            OptionalDouble rate();
+
+            /** Bucket size: how many requests may come at once (default: one second's worth, at least 1). */
+            OptionalInt burst();
+
+            /** Whose cache entries this key sees (default: the key's name). */
+            Optional<String> tenant();
+        }
+    }
+
     interface Queue {
         /** How long a queued request may wait for a target before it expires. */
         @WithName("max-wait")

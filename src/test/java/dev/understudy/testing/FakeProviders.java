@@ -39,6 +39,7 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
     /** Clears every script and recording, and the gateway's breakers and health: call it before each test. */
     public static void resetAll() {
         io.restassured.RestAssured.given().post("/admin/breakers/reset").then().statusCode(200);
+        io.restassured.RestAssured.given().delete("/admin/cache").then().statusCode(200); // no answer from a past test
         primary.reset();
         secondary.reset();
         claude.reset();

@@ -30,8 +30,8 @@ import java.util.function.Consumer;
 public class MessagesRoute extends ChatEndpoint {
 
     public MessagesRoute(RouteTable routes, FallbackChain chain, StreamingChain streaming, UnderstudyConfig config,
-            LastResorts lastResorts, EmergencyCache cache) {
-        super(routes, chain, streaming, config, lastResorts, cache);
+            LastResorts lastResorts, EmergencyCache cache, dev.understudy.security.Keys keys) {
+        super(routes, chain, streaming, config, lastResorts, cache, keys);
     }
 
     void register(@Observes Router router) {

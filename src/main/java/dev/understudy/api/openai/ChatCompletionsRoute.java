@@ -27,8 +27,8 @@ import java.util.function.Consumer;
 public class ChatCompletionsRoute extends ChatEndpoint {
 
     public ChatCompletionsRoute(RouteTable routes, FallbackChain chain, StreamingChain streaming,
-            UnderstudyConfig config, LastResorts lastResorts, EmergencyCache cache) {
-        super(routes, chain, streaming, config, lastResorts, cache);
+            UnderstudyConfig config, LastResorts lastResorts, EmergencyCache cache, dev.understudy.security.Keys keys) {
+        super(routes, chain, streaming, config, lastResorts, cache, keys);
     }
 
     void register(@Observes Router router) {

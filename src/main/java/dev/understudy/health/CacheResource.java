@@ -1,0 +1,27 @@
+package dev.understudy.health;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.understudy.cache.EmergencyCache;
+import dev.understudy.provider.json.Json;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code DELETE /admin/cache}: drops every stored answer (after a bad answer was cached, or in tests). */
+@Path("/admin/cache")
+public class CacheResource {
+
+    private final EmergencyCache cache;
+
+    public CacheResource(EmergencyCache cache) {
+        this.cache = cache;
+    }
+
+    @DELETE
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<ObjectNode> clear() {
+        return cache.clear().map(v -> Json.object().put("cleared", true));
+    }
+}
