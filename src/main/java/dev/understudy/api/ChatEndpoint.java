@@ -151,7 +151,7 @@ public abstract class ChatEndpoint {
                         }
                     });
             StreamSession session = streaming.stream(route, chat, hints.tier(), sink);
-            response.closeHandler(v -> session.cancel());
+            onClose(response, session::cancel);
         } else {
             Cancellable call = chain.complete(route, chat, hints.tier()).subscribe().with(
                     result -> writeResult(response, route, chat, result, hints),
@@ -159,7 +159,7 @@ public abstract class ChatEndpoint {
                         LOG.error("unexpected failure in the fallback chain", failure);
                         writeJson(response, 500, replies().error(500, "Internal gateway error.", null, null));
                     });
-            response.closeHandler(v -> call.cancel());
+            onClose(response, call::cancel);
         }
     }
 
@@ -230,6 +230,17 @@ public abstract class ChatEndpoint {
                             + e.getLocation().getColumnNr() + ")" : ""), null);
         } catch (Exception e) {
             throw new InvalidRequestException("The request body could not be read as JSON.", null);
+        }
+    }
+
+    /** The caller went away: cancel the upstream work (unless the answer was already written). */
+    private static void onClose(HttpServerResponse response, Runnable cancel) {
+        try {
+            if (!response.ended() && !response.closed()) {
+                response.closeHandler(v -> cancel.run());
+            }
+        } catch (IllegalStateException answeredMeanwhile) {
+            // written from the upstream's thread between the check and here: nothing left to cancel
         }
     }
 

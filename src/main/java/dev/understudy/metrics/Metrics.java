@@ -58,8 +58,8 @@ public class Metrics {
 
     /** Registers the queue depth gauge once, reading {@code depth}. */
     public void queueDepth(java.util.function.Supplier<Number> depth) {
-        Gauge.builder(QUEUE_DEPTH, depth, d -> d.get().doubleValue()).description("Requests waiting in the queue")
-                .register(registry);
+        // the Supplier form holds it strongly (a state-object gauge is held weakly and would read NaN after a GC)
+        Gauge.builder(QUEUE_DEPTH, depth).description("Requests waiting in the queue").register(registry);
     }
 
     public RouteMeters forRoute(String route) {
