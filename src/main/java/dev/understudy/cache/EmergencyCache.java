@@ -53,7 +53,9 @@ public class EmergencyCache {
             MemoryCacheStore memory = new MemoryCacheStore(System::currentTimeMillis);
             this.store = memory;
         }
-        this.similar = this.config.enabled() ? SimilarAnswersFactory.create() : SimilarAnswers.off("cache disabled");
+        this.similar = !this.config.enabled() ? SimilarAnswers.off("cache disabled")
+                : !this.config.similarLookup() ? SimilarAnswers.off("understudy.cache.similar-lookup=false")
+                : SimilarAnswersFactory.create(this::rebuildIndex);
         if (store instanceof MemoryCacheStore memory) {
             memory.onEviction(similar::forget);
         }
@@ -67,7 +69,15 @@ public class EmergencyCache {
         LOG.infof("emergency cache: %s, ttl %s, at most %d entries; similar lookup: %s", store.description(),
                 config.ttl(), config.maxEntries(), similar.available() ? similar.description()
                         : "off (" + similar.description() + ")");
-        // rebuild the similarity index from stored vectors (Redis survives restarts)
+        rebuildIndex();
+    }
+
+    /** Indexes the stored answers' vectors (Redis survives restarts); again once the model has loaded. */
+    private void rebuildIndex() {
+        SimilarAnswers similar = this.similar; // null while the constructor still runs
+        if (!config.enabled() || similar == null || !similar.available()) {
+            return;
+        }
         store.all().subscribe().with(a -> {
             if (a.vector() != null) {
                 similar.index(a.scope(), a.key(), a.question(), a.vector());
@@ -149,6 +159,19 @@ public class EmergencyCache {
                     warn("similar lookup failed", e);
                     return null;
                 });
+    }
+
+    /** What the cache runs on, for {@code GET /admin/cache}. */
+    public String storeDescription() {
+        return store.description();
+    }
+
+    public boolean similarAvailable() {
+        return similar.available();
+    }
+
+    public String similarDescription() {
+        return similar.description();
     }
 
     /** Drops every entry (operator reset, tests). */

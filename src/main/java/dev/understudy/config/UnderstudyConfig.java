@@ -270,8 +270,14 @@ public interface UnderstudyConfig {
         @WithDefault("10000")
         int maxEntries();
 
+        /** The similar-question lookup (an in-process embedding model); off leaves the exact cache alone. */
+        @WithName("similar-lookup")
+        @WithDefault("true")
+        boolean similarLookup();
+
+        /** Cosine at or above which a similar question's answer may be served (then the guard decides). */
         @WithName("similarity-threshold")
-        @WithDefault("0.9")
+        @WithDefault("0.89")
         double similarityThreshold();
     }
 

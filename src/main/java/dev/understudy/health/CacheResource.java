@@ -9,7 +9,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code DELETE /admin/cache}: drops every stored answer (after a bad answer was cached, or in tests). */
+/**
+ * {@code GET /admin/cache}: what the emergency cache runs on and whether the similar lookup is on;
+ * {@code DELETE /admin/cache}: drops every stored answer (after a bad answer was cached, or in tests).
+ */
 @Path("/admin/cache")
 public class CacheResource {
 
@@ -17,6 +20,15 @@ public class CacheResource {
 
     public CacheResource(EmergencyCache cache) {
         this.cache = cache;
+    }
+
+    @jakarta.ws.rs.GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public ObjectNode describe() {
+        ObjectNode body = Json.object().put("enabled", cache.enabled()).put("store", cache.storeDescription());
+        body.putObject("similar").put("available", cache.similarAvailable())
+                .put("description", cache.similarDescription());
+        return body;
     }
 
     @DELETE

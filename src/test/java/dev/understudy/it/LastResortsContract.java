@@ -142,6 +142,28 @@ abstract class LastResortsContract {
     }
 
     @Test
+    void servesASimilarQuestionsAnswerButNotANearMissOne() {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos(); // the model loads in the background
+        while (!given().get("/admin/cache").jsonPath().getBoolean("similar.available")) {
+            org.assertj.core.api.Assertions.assertThat(System.nanoTime()).as("embedding model loaded").isLessThan(end);
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+        question = "What is the capital of France?";
+        answeredOnceBy("Paris is the capital of France.");
+        primary().setDefault(DOWN);
+        Response r = within(Duration.ofSeconds(3), () -> json().body(body("solo", "Which city is France's capital?",
+                false)).post("/v1/chat/completions"), "similar-cache");
+        r.then().statusCode(200)
+                .header("x-understudy-source", "similar-cache")
+                .header("x-understudy-notice", "Cached response due to high demand")
+                .body("choices[0].message.content", equalTo("Paris is the capital of France."))
+                .body("understudy.cache_similarity", org.hamcrest.Matchers.greaterThanOrEqualTo(0.89f));
+        // a near miss: another country — never the French answer
+        json().body(body("solo", "What is the capital of Germany?", false)).post("/v1/chat/completions").then()
+                .statusCode(503);
+    }
+
+    @Test
     void aCallerCanOptOutOfTheCache() {
         primary().enqueue(Script.openAiAnswer("Not to keep."));
         json().header("x-understudy-no-cache", "true").body(body("solo", question, false))

@@ -28,7 +28,7 @@ public class BedrockProfile implements QuarkusTestProfile {
     /** A free port rather than 8081, so this start never collides with another test JVM on the machine. */
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("quarkus.http.test-port", "0");
+        return Map.of("quarkus.http.test-port", "0", "understudy.cache.similar-lookup", "false"); // see GatewayProfile
     }
 
     /** Starts the fakes once per Quarkus start; tests script them through the static accessors. */

@@ -10,4 +10,13 @@ public class GatewayProfile implements QuarkusTestProfile {
     public List<TestResourceEntry> testResources() {
         return List.of(new TestResourceEntry(FakeProviders.class));
     }
+
+    /**
+     * The embedding runtime's JNI library can be loaded by one class loader per JVM only, and every
+     * Quarkus restart is a new one: so only the last-resort tests (which check it) load the model.
+     */
+    @Override
+    public java.util.Map<String, String> getConfigOverrides() {
+        return java.util.Map.of("understudy.cache.similar-lookup", "false");
+    }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The fake providers again, with breakers and probes on a short clock: threshold 3, delay 1 s doubling
- * up to 2 s, a probe round every 250 ms, attempt timeout 2 s. (A second Quarkus start, so keep these tests in one class.)
+ * up to 2 s, a probe round every 250 ms. (A second Quarkus start, so keep these tests in one class.)
  */
 public class ResilienceProfile implements QuarkusTestProfile {
 
@@ -17,16 +17,16 @@ public class ResilienceProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of(
-                "understudy.circuit-breaker.failure-threshold", "3",
+        Map<String, String> config = new java.util.HashMap<>(Map.of(                "understudy.circuit-breaker.failure-threshold", "3",
                 "understudy.circuit-breaker.delay", "1s",
                 "understudy.circuit-breaker.max-delay", "2s",
                 "understudy.health-check.interval", "250ms",
-                "understudy.defaults.timeout", "2s",
                 "understudy.routes.fast.strategy", "latency",
                 "understudy.routes.fast.targets[0].provider", "primary",
                 "understudy.routes.fast.targets[0].model", "gpt-primary",
                 "understudy.routes.fast.targets[1].provider", "secondary",
-                "understudy.routes.fast.targets[1].model", "gpt-secondary");
+                "understudy.routes.fast.targets[1].model", "gpt-secondary"));
+        config.put("understudy.cache.similar-lookup", "false"); // see GatewayProfile
+        return config;
     }
 }

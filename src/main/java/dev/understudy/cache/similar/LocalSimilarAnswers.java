@@ -1,0 +1,83 @@
+package dev.understudy.cache.similar;
+
+import dev.understudy.cache.SimilarAnswers;
+import java.util.Optional;
+
+/**
+ * The emergency cache's similar lookup on this machine alone: a local {@link Embedder} and a
+ * {@link SimilarityIndex}. No provider is involved, so it works while every provider is down.
+ * Questions of up to {@link OnnxEmbedder#MAX_CHARS} characters take part; longer ones are left to
+ * the exact lookup.
+ */
+public final class LocalSimilarAnswers implements SimilarAnswers {
+
+    private final Embedder embedder;
+    private final SimilarityIndex index = new SimilarityIndex();
+
+    public LocalSimilarAnswers(Embedder embedder) {
+        this.embedder = embedder;
+    }
+
+    /**
+     * The shipped model, loaded now (about a second; call it at start-up, off the event loop), or
+     * an implementation that is off and says why when the model cannot run here.
+     */
+    public static SimilarAnswers start() {
+        Embedder embedder = new OnnxEmbedder();
+        return embedder.available() ? new LocalSimilarAnswers(embedder) : SimilarAnswers.off(embedder.description());
+    }
+
+    @Override
+    public boolean available() {
+        return embedder.available();
+    }
+
+    @Override
+    public String description() {
+        return embedder.description();
+    }
+
+    /**
+     * The question's embedding, or null when it is longer than {@link OnnxEmbedder#MAX_CHARS}:
+     * two long prompts that share their first 300 characters would embed alike whatever they ask
+     * at the end, so a long question is only ever looked up exactly.
+     */
+    @Override
+    public float[] embed(String question) {
+        if (question == null || question.strip().length() > OnnxEmbedder.MAX_CHARS) {
+            return null;
+        }
+        return embedder.embed(question);
+    }
+
+    @Override
+    public void index(String scope, String key, String question, float[] vector) {
+        if (vector != null && vector.length > 0) {
+            index.put(scope, key, question, vector);
+        }
+    }
+
+    @Override
+    public void forget(String key) {
+        index.removeEverywhere(key);
+    }
+
+    @Override
+    public Optional<Match> nearest(String scope, String question, float[] vector, double threshold) {
+        if (!embedder.available() || vector == null) {
+            return Optional.empty();
+        }
+        return index.nearest(scope, question, vector, threshold)
+                .map(m -> new Match(m.key(), m.similarity()));
+    }
+
+    @Override
+    public void clear() {
+        index.clear();
+    }
+
+    /** Entries held for {@code scope}. */
+    public int size(String scope) {
+        return index.size(scope);
+    }
+}
