@@ -14,6 +14,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
@@ -36,6 +41,11 @@ public class EmergencyCache {
     /** A cached answer fit to serve: {@code source} is cache or similar-cache. */
     public record Hit(CachedAnswer answer, String source, Double similarity) {
     }
+
+    /** One thread, 256 waiting at most: a bound on the CPU that cache writes may take. */
+    private static final ExecutorService EMBEDDING = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(256), Thread.ofPlatform().daemon().name("understudy-embed").factory(),
+            new ThreadPoolExecutor.AbortPolicy());
 
     private final UnderstudyConfig.Cache config;
     private final Metrics metrics;
@@ -89,28 +99,40 @@ public class EmergencyCache {
         return config.enabled();
     }
 
-    /** Stores a provider's answer off the request path. */
+    /**
+     * Stores a provider's answer off the request path. Embedding the question (for the similar lookup)
+     * costs a few ms of CPU, so it runs on one thread with a bounded queue: under a burst the excess
+     * answers are stored for exact lookups only, and the gateway never spends more than a core on it.
+     */
     public void storeInBackground(Route route, String tenant, ChatRequest request, ChatResponse response,
             Target answered) {
         if (!config.enabled() || response == null || "length".equals(response.finishReason())
                 && response.content() == null) {
             return;
         }
-        Uni.createFrom().item(() -> {
-            String scope = scope(tenant, route);
-            String question = Fingerprint.question(request);
-            float[] vector = similar.available() && !question.isEmpty() ? similar.embed(question) : null;
-            return new CachedAnswer(Fingerprint.of(tenant, route.name(), request), scope, question, vector,
-                    answered.provider(), answered.model(), response.content(), response.toolCalls(),
-                    response.finishReason(), response.usage(), System.currentTimeMillis());
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .call(a -> store.put(a, config.ttl(), config.maxEntries())
-                        .ifNoItem().after(STORE_TIMEOUT).fail())
+        Uni.createFrom().item(() -> new CachedAnswer(Fingerprint.of(tenant, route.name(), request),
+                scope(tenant, route), Fingerprint.question(request), null, answered.provider(), answered.model(),
+                response.content(), response.toolCalls(), response.finishReason(), response.usage(),
+                System.currentTimeMillis()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(this::withVector)
+                .call(a -> store.put(a, config.ttl(), config.maxEntries()).ifNoItem().after(STORE_TIMEOUT).fail())
                 .subscribe().with(a -> {
                     if (a.vector() != null) {
                         similar.index(a.scope(), a.key(), a.question(), a.vector());
                     }
                 }, e -> warn("cannot store an answer in the emergency cache", e));
+    }
+
+    private Uni<CachedAnswer> withVector(CachedAnswer a) {
+        if (!similar.available() || a.question().isEmpty()) {
+            return Uni.createFrom().item(a);
+        }
+        return Uni.createFrom().item(() -> {
+            float[] v = similar.embed(a.question());
+            return new CachedAnswer(a.key(), a.scope(), a.question(), v, a.provider(), a.model(), a.content(),
+                    a.toolCalls(), a.finishReason(), a.usage(), a.storedAtMillis());
+        }).runSubscriptionOn(EMBEDDING).onFailure(RejectedExecutionException.class).recoverWithItem(a);
     }
 
     /** Exact, then similar; null when neither has a fit answer. Never fails. */
