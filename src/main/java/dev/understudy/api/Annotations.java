@@ -32,9 +32,17 @@ public record Annotations(String route, Target answered, String source, boolean 
     private static final CharSequence FALLBACK = HttpHeaders.createOptimized("x-understudy-fallback");
     private static final CharSequence NOTICE = HttpHeaders.createOptimized("x-understudy-notice");
 
+    public static final String CAPACITY_NOTICE = "Shorter response due to capacity limits";
+
     public static Annotations fromProvider(String route, Target answered, boolean fallback, List<Attempt> attempts) {
-        return new Annotations(route, answered, "provider", fallback, fallback ? BACKUP_NOTICE : null, false,
-                attempts);
+        return fromProvider(route, answered, fallback, attempts, false);
+    }
+
+    /** @param capped a less capable target than the request needed answered (cost routing, budget cap) */
+    public static Annotations fromProvider(String route, Target answered, boolean fallback, List<Attempt> attempts,
+            boolean capped) {
+        return new Annotations(route, answered, "provider", fallback || capped, capped ? CAPACITY_NOTICE
+                : fallback ? BACKUP_NOTICE : null, capped, attempts);
     }
 
     public static Annotations none(String route, List<Attempt> attempts) {

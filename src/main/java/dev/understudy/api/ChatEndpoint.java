@@ -171,7 +171,8 @@ public abstract class ChatEndpoint {
         }
         route.meters().request("provider", "ok");
         route.account(result.answered(), result.response().usage());
-        Annotations.fromProvider(route.name(), result.answered(), result.fallback(), result.attempts())
+        Annotations.fromProvider(route.name(), result.answered(), result.fallback(), result.attempts(),
+                result.capped())
                 .writeHeaders(response.headers());
         writeJson(response, 200, replies().answer(route, result));
         if (!hints.noCache()) {

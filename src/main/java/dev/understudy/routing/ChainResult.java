@@ -11,7 +11,12 @@ import java.util.List;
  * hint for the 503).
  */
 public record ChainResult(ChatResponse response, Target answered, boolean fallback, List<Attempt> attempts,
-        ProviderException rejection, Duration retryAfter) {
+        ProviderException rejection, Duration retryAfter, boolean capped) {
+
+    public ChainResult(ChatResponse response, Target answered, boolean fallback, List<Attempt> attempts,
+            ProviderException rejection, Duration retryAfter) {
+        this(response, answered, fallback, attempts, rejection, retryAfter, false);
+    }
 
     public boolean answeredByProvider() {
         return response != null;

@@ -18,6 +18,8 @@ final class ChainRun {
     /** This request's order of the route's targets (see {@link Router}). */
     final List<Target> targets;
     final ChatRequest request;
+    /** Cost strategy: the tier this request needs (0 otherwise). */
+    final int requiredTier;
     final Deadline deadline;
     final Ticker ticker;
     /** Appended by one step at a time (Uni steps happen one after another; StreamSession is synchronized). */
@@ -26,6 +28,7 @@ final class ChainRun {
 
     ChainRun(Route route, ChatRequest request, Ticker ticker, Integer forcedTier) {
         this.route = route;
+        this.requiredTier = Router.requiredTier(route, request, forcedTier);
         this.targets = Router.order(route, request, forcedTier);
         this.request = request;
         this.ticker = ticker;
@@ -55,6 +58,14 @@ final class ChainRun {
             }
         }
         return -1;
+    }
+
+    /**
+     * Did a less capable target than the request needs answer (a budget cap, or no capable target left)?
+     * Then the caller is told: "Shorter response due to capacity limits".
+     */
+    boolean capped(Target answered) {
+        return answered.price().tier() < requiredTier;
     }
 
     /**

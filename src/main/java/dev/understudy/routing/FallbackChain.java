@@ -55,7 +55,8 @@ public class FallbackChain {
         return failAfter(target.adapter().complete(target.model(), run.request), timeout)
                 .map(response -> {
                     run.succeeded(target, start);
-                    return new ChainResult(response, target, index > 0, run.attempts(), null, null);
+                    return new ChainResult(response, target, index > 0, run.attempts(), null, null,
+                            run.capped(target));
                 })
                 .onFailure().recoverWithUni(t -> {
                     ProviderException e = asProviderException(t);

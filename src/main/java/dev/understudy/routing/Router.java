@@ -22,9 +22,14 @@ final class Router {
     private Router() {
     }
 
+    /** The tier a request needs under the cost strategy; 0 for other strategies. */
+    static int requiredTier(Route route, ChatRequest request, Integer forcedTier) {
+        return "cost".equals(route.strategy()) ? forcedTier != null ? forcedTier : CLASSIFIER.tier(request) : 0;
+    }
+
     static List<Target> order(Route route, ChatRequest request, Integer forcedTier) {
         if ("cost".equals(route.strategy())) {
-            return byCost(route, forcedTier != null ? forcedTier : CLASSIFIER.tier(request));
+            return byCost(route, requiredTier(route, request, forcedTier));
         }
         if (!"latency".equals(route.strategy()) || route.targets().size() < 2) {
             return route.targets();

@@ -254,7 +254,7 @@ public final class StreamSession {
     private void emit(ChatChunk chunk) {
         if (!started) {
             started = true;
-            sink.start(target, index > 0, run.triedTargets(target));
+            sink.start(target, index > 0, run.triedTargets(target), run.capped(target));
         }
         if (chunk.text() != null) {
             sent.append(chunk.text());
@@ -276,9 +276,10 @@ public final class StreamSession {
         run.succeeded(target, attemptStart);
         if (!started) {
             started = true;
-            sink.start(target, index > 0, run.triedTargets(target)); // an empty answer is still an answer
+            sink.start(target, index > 0, run.triedTargets(target), run.capped(target)); // empty, still an answer
         }
-        sink.finish(ChatChunk.finish(finishChunk.finishReason(), usage), target, index > 0, run.attempts());
+        sink.finish(ChatChunk.finish(finishChunk.finishReason(), usage), target, index > 0, run.attempts(),
+                run.capped(target));
     }
 
     private void exhausted() {

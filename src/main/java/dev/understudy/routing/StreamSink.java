@@ -11,13 +11,13 @@ import java.util.List;
 public interface StreamSink {
 
     /** The first content is ready: commit status and headers now. {@code tried}: targets called so far. */
-    void start(Target target, boolean fallback, int tried);
+    void start(Target target, boolean fallback, int tried, boolean capped);
 
     /** Answer content (text or tool-call deltas), already de-duplicated across continuations. */
     void content(ChatChunk chunk, Target target);
 
     /** The answer is complete: {@code finish} carries the finish reason and usage (usage may be null). */
-    void finish(ChatChunk finish, Target target, boolean fallback, List<Attempt> attempts);
+    void finish(ChatChunk finish, Target target, boolean fallback, List<Attempt> attempts, boolean capped);
 
     /** Nothing was sent and no target answered: the caller gets an ordinary error response. */
     void failBeforeStart(ChainResult result);

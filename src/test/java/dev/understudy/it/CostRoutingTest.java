@@ -5,6 +5,7 @@ import static dev.understudy.testing.FakeProviders.primary;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.hamcrest.Matchers.equalTo;
 
 import dev.understudy.testing.FakeProviders;
 import dev.understudy.testing.GatewayProfile;
@@ -90,7 +91,9 @@ class CostRoutingTest {
     void overItsDailyBudgetARouteSkipsTargetsAboveItsBudgetTierInsteadOfFailing() {
         // budgeted: $0.0001 a day; one opus answer (10 + 3 tokens = $0.000375) exceeds it
         ask("budgeted", COMPLEX, null).then().statusCode(200).header("x-understudy-model", "claude-opus-4-1");
-        ask("budgeted", COMPLEX, null).then().statusCode(200).header("x-understudy-model", "gpt-4o-mini");
+        ask("budgeted", COMPLEX, null).then().statusCode(200).header("x-understudy-model", "gpt-4o-mini")
+                .header("x-understudy-notice", "Shorter response due to capacity limits")
+                .body("understudy.degraded", equalTo(true));
         assertThat(savings().getBoolean("routes.find { it.route == 'budgeted' }.over_budget")).isTrue();
         assertThat(claude().requestCount()).isEqualTo(1);
     }

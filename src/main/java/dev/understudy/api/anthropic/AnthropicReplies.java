@@ -32,7 +32,7 @@ public final class AnthropicReplies implements Replies {
     public ObjectNode answer(Route route, ChainResult result) {
         ObjectNode m = message(messageId(), result.answered().model(), result.response());
         m.set("understudy", Annotations.fromProvider(route.name(), result.answered(), result.fallback(),
-                result.attempts()).toJson());
+                result.attempts(), result.capped()).toJson());
         return m;
     }
 

@@ -48,12 +48,12 @@ final class AnthropicSseWriter implements StreamSink {
     }
 
     @Override
-    public void start(Target target, boolean fallback, int tried) {
+    public void start(Target target, boolean fallback, int tried, boolean capped) {
         if (!out.open()) {
             return;
         }
         HttpServerResponse response = out.response();
-        Annotations.fromProvider(route.name(), target, fallback, List.of()).writeHeaders(response.headers());
+        Annotations.fromProvider(route.name(), target, fallback, List.of(), capped).writeHeaders(response.headers());
         response.headers().set("x-understudy-attempts", Integer.toString(tried));
         SseOutput.start(response);
         out.write(messageStart(id, target.model()));
@@ -86,12 +86,13 @@ final class AnthropicSseWriter implements StreamSink {
     }
 
     @Override
-    public void finish(ChatChunk finish, Target target, boolean fallback, List<Attempt> attempts) {
+    public void finish(ChatChunk finish, Target target, boolean fallback, List<Attempt> attempts,
+            boolean capped) {
         route.meters().request("provider", "ok");
         route.account(target, finish.usage());
         closeBlock();
         out.write(messageDelta(finish.finishReason(), finish.usage(),
-                Annotations.fromProvider(route.name(), target, fallback, attempts)));
+                Annotations.fromProvider(route.name(), target, fallback, attempts, capped)));
         out.end(SseOutput.event("message_stop", Json.object().put("type", "message_stop")));
         answer.add(finish);
         onAnswered.accept(answer.toResponse(id, target.model(), System.currentTimeMillis() / 1000), target);

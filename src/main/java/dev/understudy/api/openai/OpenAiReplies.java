@@ -35,7 +35,7 @@ public final class OpenAiReplies implements Replies {
                 r.refusal());
         ObjectNode json = OpenAiFormat.writeResponse(named);
         json.set("understudy", Annotations.fromProvider(route.name(), result.answered(), result.fallback(),
-                result.attempts()).toJson());
+                result.attempts(), result.capped()).toJson());
         return json;
     }
 

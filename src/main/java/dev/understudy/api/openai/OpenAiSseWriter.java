@@ -53,12 +53,12 @@ final class OpenAiSseWriter implements StreamSink {
     }
 
     @Override
-    public void start(Target target, boolean fallback, int tried) {
+    public void start(Target target, boolean fallback, int tried, boolean capped) {
         if (!out.open()) {
             return;
         }
         HttpServerResponse response = out.response();
-        Annotations.fromProvider(route.name(), target, fallback, List.of()).writeHeaders(response.headers());
+        Annotations.fromProvider(route.name(), target, fallback, List.of(), capped).writeHeaders(response.headers());
         response.headers().set("x-understudy-attempts", Integer.toString(tried)); // so far; the final chunk has all
         SseOutput.start(response);
     }
@@ -71,12 +71,13 @@ final class OpenAiSseWriter implements StreamSink {
     }
 
     @Override
-    public void finish(ChatChunk finish, Target target, boolean fallback, List<Attempt> attempts) {
+    public void finish(ChatChunk finish, Target target, boolean fallback, List<Attempt> attempts,
+            boolean capped) {
         route.meters().request("provider", "ok");
         route.account(target, finish.usage());
         ObjectNode last = OpenAiFormat.writeChunk(id, target.model(), created,
                 new ChatChunk(first ? "" : null, null, finish.finishReason(), null), first);
-        last.set("understudy", Annotations.fromProvider(route.name(), target, fallback, attempts).toJson());
+        last.set("understudy", Annotations.fromProvider(route.name(), target, fallback, attempts, capped).toJson());
         out.write(SseOutput.event(null, last));
         if (includeUsage && finish.usage() != null) {
             out.write(SseOutput.event(null, OpenAiFormat.writeChunk(id, target.model(), created,
