@@ -47,6 +47,7 @@ public abstract class ChatEndpoint {
     private final Keys keys;
     private final long maxBody;
     protected final int maxMessages;
+    private final int maxMessageChars;
 
     protected ChatEndpoint(RouteTable routes, FallbackChain chain, StreamingChain streaming, UnderstudyConfig config,
             LastResorts lastResorts, EmergencyCache cache, Keys keys) {
@@ -58,6 +59,7 @@ public abstract class ChatEndpoint {
         this.cache = cache;
         this.maxBody = config.limits().maxBodySize().asLongValue();
         this.maxMessages = config.limits().maxMessages();
+        this.maxMessageChars = config.limits().maxMessageChars();
     }
 
     /** The API's request → canonical form; throws {@link InvalidRequestException} saying what is wrong. */
@@ -119,6 +121,7 @@ public abstract class ChatEndpoint {
                 throw new InvalidRequestException(403, "This API key may not use the model '" + route.name()
                         + "'.", "model", "route_not_allowed");
             }
+            chat = withinLimits(chat, route);
         } catch (InvalidRequestException e) {
             writeJson(response, e.status(), replies().error(e.status(), e.getMessage(), e.code(), e.param()));
             return;
@@ -178,6 +181,27 @@ public abstract class ChatEndpoint {
         if (!hints.noCache()) {
             cache.storeInBackground(route, hints.tenant(), chat, result.response(), result.answered());
         }
+    }
+
+    /** Per-message size and the route's max_tokens ceiling (applied when the caller gave none). */
+    private ChatRequest withinLimits(ChatRequest chat, Route route) {
+        for (int i = 0; i < chat.messages().size(); i++) {
+            if (chat.messages().get(i).text().length() > maxMessageChars) {
+                throw new InvalidRequestException(400, "messages[" + i + "] is longer than " + maxMessageChars
+                        + " characters.", "messages", "message_too_long");
+            }
+        }
+        Integer ceiling = route.maxTokens();
+        if (ceiling == null) {
+            return chat;
+        }
+        if (chat.maxTokens() != null && chat.maxTokens() > ceiling) {
+            throw new InvalidRequestException(400, "max_tokens " + chat.maxTokens() + " is above this route's "
+                    + "ceiling of " + ceiling + ".", "max_tokens", "max_tokens_too_large");
+        }
+        return chat.maxTokens() != null ? chat : new ChatRequest(chat.model(), chat.messages(), chat.tools(),
+                chat.toolChoice(), chat.temperature(), chat.topP(), ceiling, chat.stop(), chat.responseFormat(),
+                chat.seed(), chat.user(), chat.stream(), chat.includeUsage(), chat.extra());
     }
 
     /** Serves an exact cached answer before any provider, for routes that opted into normal caching. */

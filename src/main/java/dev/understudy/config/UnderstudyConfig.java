@@ -164,6 +164,10 @@ public interface UnderstudyConfig {
 
         Budget budget();
 
+        /** Ceiling on {@code max_tokens}: higher is a 400; a request without one gets this. */
+        @WithName("max-tokens")
+        OptionalInt maxTokens();
+
         /** Serve an exact cache hit before calling any provider (normal caching); default: emergencies only. */
         @WithName("cache-first")
         @WithDefault("false")
@@ -290,5 +294,10 @@ public interface UnderstudyConfig {
         @WithName("max-messages")
         @WithDefault("2048")
         int maxMessages();
+
+        /** Longest text of one message, in characters; longer is a 400. */
+        @WithName("max-message-chars")
+        @WithDefault("1000000")
+        int maxMessageChars();
     }
 }

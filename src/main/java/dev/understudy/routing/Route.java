@@ -9,7 +9,7 @@ import java.util.Map;
 /** A resolved route: its targets in fallback order, its deadline and its degraded answers. */
 public record Route(String name, String strategy, Duration deadline, List<Target> targets,
         Map<String, String> degradedMessages, boolean cacheFirst, CostLedger ledger, int tierOverBudget,
-        Metrics.RouteMeters meters) {
+        Integer maxTokens, Metrics.RouteMeters meters) {
 
     /** Counts an answer's tokens and cost, and what it would have cost on the top target. */
     public void account(Target answered, dev.understudy.chat.Usage usage) {

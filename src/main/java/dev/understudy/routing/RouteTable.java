@@ -149,7 +149,8 @@ public class RouteTable {
             Double budget = r.budget().dailyUsd().isPresent() ? r.budget().dailyUsd().getAsDouble() : null;
             resolved.put(name, new Route(name, r.strategy(), r.deadline(), List.copyOf(targets),
                     Map.copyOf(r.degraded().messages()), r.cacheFirst(), new CostLedger(System::currentTimeMillis, budget),
-                    r.budget().tierOverBudget(), metrics.forRoute(name)));
+                    r.budget().tierOverBudget(), r.maxTokens().isPresent() ? r.maxTokens().getAsInt() : null,
+                    metrics.forRoute(name)));
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid Understudy configuration:\n  - " + String.join("\n  - ",

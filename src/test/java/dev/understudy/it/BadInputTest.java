@@ -239,4 +239,29 @@ class BadInputTest {
         }
         return res;
     }
+
+    @Test
+    void rejectsAMessageLongerThanTheLimit() {
+        io.restassured.RestAssured.given().contentType("application/json")
+                .body("{\"model\":\"chain\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                        + "y".repeat(25_000) + "\"}]}")
+                .post("/v1/chat/completions").then().statusCode(400)
+                .body("error.code", org.hamcrest.Matchers.equalTo("message_too_long"));
+    }
+
+    @Test
+    void rejectsAMaxTokensAboveTheRoutesCeiling() {
+        io.restassured.RestAssured.given().contentType("application/json")
+                .body("{\"model\":\"capped\",\"max_tokens\":5000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions").then().statusCode(400)
+                .body("error.code", org.hamcrest.Matchers.equalTo("max_tokens_too_large"));
+    }
+
+    @Test
+    void aValidRequestWithoutMaxTokensGetsTheRoutesCeiling() {
+        io.restassured.RestAssured.given().contentType("application/json")
+                .body("{\"model\":\"capped\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200);
+        assertThat(FakeProviders.primary().lastRequest().json().get("max_tokens").asInt()).isEqualTo(1000);
+    }
 }
