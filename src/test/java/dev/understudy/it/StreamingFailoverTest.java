@@ -171,6 +171,40 @@ class StreamingFailoverTest {
         assertThat(r.jsonPath().getString("error.code")).isEqualTo("all_providers_failed");
     }
 
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL url;
+
+    @Test
+    void aCallerThatGoesAwayMidStreamFreesTheUpstreamAtOnce() throws Exception {
+        // route 'patient': idle-timeout 10 s, so only the caller leaving can end this stalled upstream quickly
+        long settle = System.nanoTime();
+        while (dev.understudy.testing.FakeProvider.held() > 0) { // earlier tests' stalls end by their timeouts
+            assertThat(millisSince(settle)).isLessThan(3000);
+            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(20).toNanos());
+        }
+        primary().enqueue(Script.openAiStream("Hello", " world").stallAfter(1));
+        var client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        var request = java.net.http.HttpRequest.newBuilder(url.toURI().resolve("/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Calls.body("patient", true))).build();
+        var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        var in = new java.io.BufferedReader(new java.io.InputStreamReader(response.body()));
+        String line;
+        do {
+            line = in.readLine();
+        } while (line != null && !line.contains("Hello"));
+        assertThat(line).as("the first chunk arrived").isNotNull();
+        assertThat(dev.understudy.testing.FakeProvider.held()).as("the upstream is held open").isEqualTo(1);
+
+        in.close(); // the caller goes away mid-answer
+        client.close();
+        long start = System.nanoTime();
+        while (dev.understudy.testing.FakeProvider.held() > 0) {
+            assertThat(millisSince(start)).as("upstream freed well before the 10 s idle timeout").isLessThan(2000);
+            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(20).toNanos());
+        }
+    }
+
     // --- assertions on the SSE body ---
 
     private static void assertComplete(String sse, String text) {

@@ -77,6 +77,12 @@ public final class FakeProvider implements AutoCloseable {
 
     public Recorded lastRequest() { return recorded.isEmpty() ? null : recorded.getLast(); }
 
+    /** Connections held open by silent or stalled scripts, across all fakes, until the peer lets go. */
+    static final AtomicInteger HOLDING = new AtomicInteger();
+
+    /** How many silent/stalled exchanges are still held open: 0 once every peer has gone away. */
+    public static int held() { return HOLDING.get(); }
+
     /** Number of TCP connections accepted so far (useful to check connection reuse). */
     public int connectionCount() { return connections.get(); }
 
@@ -244,9 +250,12 @@ public final class FakeProvider implements AutoCloseable {
 
         /** Keeps the socket open, writing nothing, until the peer disconnects or the provider closes. */
         void hold() {
+            HOLDING.incrementAndGet();
             try {
                 while (in.read() != -1) { }
             } catch (IOException ignored) {
+            } finally {
+                HOLDING.decrementAndGet();
             }
         }
 

@@ -82,6 +82,8 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
         c.put("understudy.limits.max-body-size", "64K");
         c.put("understudy.limits.max-message-chars", "20000");
         route(c, "capped", "10s", "primary", "gpt-primary");
+        route(c, "patient", "30s", "primary", "gpt-primary");
+        c.put("understudy.routes.patient.targets[0].idle-timeout", "10s");
         c.put("understudy.routes.capped.max-tokens", "1000");
         c.put("understudy.health-check.interval", "1h"); // probes would make request counts racy here
         return c;
