@@ -47,6 +47,8 @@ public class WaitQueue {
     private final String owner = UUID.randomUUID().toString();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong depth = new AtomicLong();
+    /** Requests this replica holds a claim on right now. */
+    private final java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final int maxMessages;
     private long timer = -1;
 
@@ -69,9 +71,17 @@ public class WaitQueue {
         timer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> drain());
     }
 
+    /** A stopping gateway lets go of the requests it was working on, so another replica takes them at once. */
     void stop(@Observes ShutdownEvent event) {
         if (timer != -1) {
             vertx.cancelTimer(timer);
+        }
+        for (String id : java.util.List.copyOf(claimed)) {
+            try {
+                store.release(id, owner).await().atMost(Duration.ofSeconds(1));
+            } catch (RuntimeException e) {
+                LOG.debugf("could not release queued request %s on shutdown: %s", id, e);
+            }
         }
     }
 
@@ -124,9 +134,14 @@ public class WaitQueue {
             if (route.targets().stream().map(Target::health).noneMatch(h -> h.available())) {
                 return Uni.createFrom().voidItem(); // nothing could answer: don't even try
             }
-            return store.claim(id, owner, Duration.ofMinutes(2)).chain(mine -> mine
-                    ? answer(route, q).onFailure().call(() -> store.release(id, owner))
-                    : Uni.createFrom().voidItem());
+            return store.claim(id, owner, Duration.ofMinutes(2)).chain(mine -> {
+                if (!mine) {
+                    return Uni.createFrom().voidItem();
+                }
+                claimed.add(id);
+                return answer(route, q).onFailure().call(() -> store.release(id, owner))
+                        .eventually(() -> claimed.remove(id));
+            });
         });
     }
 
