@@ -212,16 +212,8 @@ public abstract class ChatEndpoint {
                 return;
             }
             route.meters().request("cache", "ok");
-            Annotations a = new Annotations(route.name(), null, "cache", false, null, false, List.of());
-            a.writeHeaders(response.headers());
-            var answer = hit.answer();
-            if (chat.stream()) {
-                replies().streamWholeAnswer(response, answer.model(), answer.content(), answer.toolCalls(),
-                        chat.includeUsage() ? answer.usage() : null, a);
-            } else {
-                writeJson(response, 200, replies().lastResort(answer.model(), answer.content(), answer.toolCalls(),
-                        answer.usage(), a));
-            }
+            LastResorts.writeCached(response, hit.answer(), new Annotations(route.name(), null, "cache", false, null,
+                    false, List.of()), chat, replies());
         }, e -> call(response, route, chat, hints));
     }
 

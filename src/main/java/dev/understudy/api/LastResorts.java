@@ -49,7 +49,7 @@ public class LastResorts {
                 : cache.lookup(route, hints.tenant(), chat);
         lookup.subscribe().with(hit -> {
             if (hit != null) {
-                serveCached(response, route, hit, result, chat, stream, replies);
+                serveCached(response, route, hit, result, chat, replies);
             } else if (hints.canWait()) {
                 enqueue(response, route, chat, result, hints, stream, replies);
             } else {
@@ -59,13 +59,18 @@ public class LastResorts {
     }
 
     private void serveCached(HttpServerResponse response, Route route, EmergencyCache.Hit hit, ChainResult result,
-            ChatRequest chat, boolean stream, Replies replies) {
+            ChatRequest chat, Replies replies) {
         route.meters().request(hit.source(), "ok");
         Annotations a = new Annotations(route.name(), null, hit.source(), true, CACHE_NOTICE, true,
                 result.attempts(), hit.similarity());
+        writeCached(response, hit.answer(), a, chat, replies);
+    }
+
+    /** A stored answer, as this API's stream or body, with the given annotations (headers included). */
+    static void writeCached(HttpServerResponse response, dev.understudy.cache.CachedAnswer answer, Annotations a,
+            ChatRequest chat, Replies replies) {
         a.writeHeaders(response.headers());
-        var answer = hit.answer();
-        if (stream) {
+        if (chat.stream()) {
             replies.streamWholeAnswer(response, answer.model(), answer.content(), answer.toolCalls(),
                     chat.includeUsage() ? answer.usage() : null, a);
         } else {

@@ -49,11 +49,6 @@ public final class TargetHealth {
         return breaker;
     }
 
-    /** May a request call this target now? Takes the half-open trial slot when it is the trial. */
-    public boolean tryAcquire() {
-        return !coolingDown() && breaker.tryAcquire();
-    }
-
     /** Could a request call it now (no side effect)? */
     public boolean available() {
         return !coolingDown() && breaker.available() && !misconfigured;

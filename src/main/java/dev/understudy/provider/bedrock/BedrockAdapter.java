@@ -5,6 +5,7 @@ import dev.understudy.chat.ChatRequest;
 import dev.understudy.chat.ChatResponse;
 import dev.understudy.config.UnderstudyConfig;
 import dev.understudy.provider.Failure;
+import dev.understudy.provider.MalformedEvents;
 import dev.understudy.provider.ProviderAdapter;
 import dev.understudy.provider.ProviderException;
 import dev.understudy.provider.json.Json;
@@ -14,10 +15,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.http.SdkHttpMethod;
 
@@ -41,7 +40,7 @@ public final class BedrockAdapter implements ProviderAdapter {
     private final MultiMap extraHeaders;
     private final boolean prefill;
     private final Map<String, String> modelPaths = new ConcurrentHashMap<>();
-    private final AtomicLong malformed = new AtomicLong();
+    private final MalformedEvents malformed = new MalformedEvents();
 
     BedrockAdapter(BedrockClient client, RequestSigner signer, CredentialSource credentials, MultiMap extraHeaders,
             boolean prefill) {
@@ -100,22 +99,10 @@ public final class BedrockAdapter implements ProviderAdapter {
             return credentials.get().toMulti()
                     .onItem().transformToMultiAndConcatenate(c -> client.stream(path, sign(SdkHttpMethod.POST, path,
                             NO_QUERY, "application/vnd.amazon.eventstream", body, c), body, BedrockFormat::isTerminal,
-                            malformed::incrementAndGet))
+                            malformed::count))
                     .onFailure(ProviderException.class).transform(t -> refused((ProviderException) t))
-                    .onItem().transformToIterable(message -> decode(decoder, message));
+                    .onItem().transformToIterable(message -> malformed.decode(() -> decoder.decode(message)));
         });
-    }
-
-    private List<ChatChunk> decode(BedrockFormat.StreamDecoder decoder, EventStreamDecoder.Message message) {
-        try {
-            return decoder.decode(message);
-        } catch (ProviderException e) {
-            if (e.failure() == Failure.MALFORMED) {
-                malformed.incrementAndGet();
-                return List.of();
-            }
-            throw e;
-        }
     }
 
     /**
@@ -153,7 +140,7 @@ public final class BedrockAdapter implements ProviderAdapter {
 
     @Override
     public long malformedEvents() {
-        return malformed.get();
+        return malformed.total();
     }
 
     private MultiMap sign(SdkHttpMethod method, String path, Map<String, String> query, String accept, byte[] body,

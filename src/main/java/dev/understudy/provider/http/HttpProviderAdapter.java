@@ -7,6 +7,7 @@ import dev.understudy.chat.ChatRequest;
 import dev.understudy.chat.ChatResponse;
 import dev.understudy.chat.ChunkAccumulator;
 import dev.understudy.provider.Failure;
+import dev.understudy.provider.MalformedEvents;
 import dev.understudy.provider.ProviderAdapter;
 import dev.understudy.provider.ProviderException;
 import dev.understudy.provider.json.Json;
@@ -14,7 +15,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What every HTTP provider shares: send the mapped body through the endpoint's {@link UpstreamClient},
@@ -31,7 +31,7 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
     private final MultiMap headers;
     private final java.util.function.Supplier<ModelsApi> modelsClient;
     private volatile ModelsApi models;
-    private final AtomicLong malformed = new AtomicLong();
+    private final MalformedEvents malformed = new MalformedEvents();
 
     /** @param models builds the probe client on first use (REST clients need a running application) */
     protected HttpProviderAdapter(UpstreamClient upstream, MultiMap headers,
@@ -97,14 +97,7 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
                 terminal[0] = true;
                 return;
             }
-            try {
-                decoder.decode(event).forEach(answer::add);
-            } catch (ProviderException e) {
-                if (e.failure() != Failure.MALFORMED) {
-                    throw e;
-                }
-                malformed.incrementAndGet();
-            }
+            malformed.decode(() -> decoder.decode(event)).forEach(answer::add);
         });
         parser.feed(io.vertx.core.buffer.Buffer.buffer(body));
         parser.finish();
@@ -120,22 +113,12 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
         return Multi.createFrom().deferred(() -> {
             StreamDecoder decoder = newStreamDecoder();
             return upstream.post(streamPath(), headers, body, this::isTerminal)
-                    .onItem().transformToIterable(event -> {
-                        try {
-                            return decoder.decode(event);
-                        } catch (ProviderException e) {
-                            if (e.failure() == Failure.MALFORMED) {
-                                malformed.incrementAndGet();
-                                return List.of();
-                            }
-                            throw e;
-                        }
-                    });
+                    .onItem().transformToIterable(event -> malformed.decode(() -> decoder.decode(event)));
         });
     }
 
     @Override
     public long malformedEvents() {
-        return malformed.get();
+        return malformed.total();
     }
 }
