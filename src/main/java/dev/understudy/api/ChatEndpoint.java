@@ -48,6 +48,8 @@ public abstract class ChatEndpoint {
     private final long maxBody;
     protected final int maxMessages;
     private final int maxMessageChars;
+    private final long bodyTimeoutMillis;
+    private final long writeStallMillis;
 
     protected ChatEndpoint(RouteTable routes, FallbackChain chain, StreamingChain streaming, UnderstudyConfig config,
             LastResorts lastResorts, EmergencyCache cache, Keys keys) {
@@ -60,6 +62,8 @@ public abstract class ChatEndpoint {
         this.maxBody = config.limits().maxBodySize().asLongValue();
         this.maxMessages = config.limits().maxMessages();
         this.maxMessageChars = config.limits().maxMessageChars();
+        this.bodyTimeoutMillis = Math.max(1, config.limits().bodyTimeout().toMillis());
+        this.writeStallMillis = config.limits().writeStallTimeout().toMillis();
     }
 
     /** The API's request → canonical form; throws {@link InvalidRequestException} saying what is wrong. */
@@ -68,7 +72,7 @@ public abstract class ChatEndpoint {
     protected abstract Replies replies();
 
     /** The API's stream writer. */
-    protected abstract StreamSink sink(HttpServerResponse response, Route route, ChatRequest chat,
+    protected abstract StreamSink sink(SseOutput out, Route route, ChatRequest chat,
             Consumer<ChainResult> onFailBeforeStart, BiConsumer<ChatResponse, Target> onAnswered);
 
     protected final void handle(RoutingContext ctx) {
@@ -87,18 +91,26 @@ public abstract class ChatEndpoint {
         }
         Buffer body = Buffer.buffer();
         boolean[] over = new boolean[1];
+        long timer = ctx.vertx().setTimer(bodyTimeoutMillis, id -> {
+            if (!over[0]) { // a slowloris: headers in, body trickling or never coming
+                over[0] = true;
+                tooSlow(request);
+            }
+        });
         request.handler(chunk -> {
             if (over[0]) {
                 return;
             }
             if (body.length() + chunk.length() > maxBody) {
                 over[0] = true;
+                ctx.vertx().cancelTimer(timer);
                 tooLarge(request.response());
                 return;
             }
             body.appendBuffer(chunk);
         });
         request.endHandler(v -> {
+            ctx.vertx().cancelTimer(timer);
             if (!over[0]) {
                 process(ctx, body, caller);
             }
@@ -138,15 +150,16 @@ public abstract class ChatEndpoint {
             return;
         }
         if (route.cacheFirst() && !hints.noCache()) {
-            cacheFirst(response, route, chat, hints);
+            cacheFirst(request, route, chat, hints);
         } else {
-            call(response, route, chat, hints);
+            call(request, route, chat, hints);
         }
     }
 
-    private void call(HttpServerResponse response, Route route, ChatRequest chat, LastResorts.Hints hints) {
+    private void call(HttpServerRequest request, Route route, ChatRequest chat, LastResorts.Hints hints) {
+        HttpServerResponse response = request.response();
         if (chat.stream()) {
-            StreamSink sink = sink(response, route, chat,
+            StreamSink sink = sink(new SseOutput(request, writeStallMillis), route, chat,
                     result -> lastResorts.respond(response, route, chat, result, hints, true, replies()),
                     (answer, target) -> {
                         if (!hints.noCache()) {
@@ -205,16 +218,17 @@ public abstract class ChatEndpoint {
     }
 
     /** Serves an exact cached answer before any provider, for routes that opted into normal caching. */
-    private void cacheFirst(HttpServerResponse response, Route route, ChatRequest chat, LastResorts.Hints hints) {
+    private void cacheFirst(HttpServerRequest request, Route route, ChatRequest chat, LastResorts.Hints hints) {
+        HttpServerResponse response = request.response();
         cache.lookup(route, hints.tenant(), chat).subscribe().with(hit -> {
             if (hit == null || !"cache".equals(hit.source())) {
-                call(response, route, chat, hints);
+                call(request, route, chat, hints);
                 return;
             }
             route.meters().request("cache", "ok");
             LastResorts.writeCached(response, hit.answer(), new Annotations(route.name(), null, "cache", false, null,
                     false, List.of()), chat, replies());
-        }, e -> call(response, route, chat, hints));
+        }, e -> call(request, route, chat, hints));
     }
 
     /** {@code x-understudy-tier}: 1–3 or simple/moderate/complex; null when absent. */
@@ -266,6 +280,23 @@ public abstract class ChatEndpoint {
             response.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
         }
         writeJson(response, e.status(), replies().error(e.status(), e.getMessage(), e.code(), null));
+    }
+
+    /** 408, then the connection is closed: the caller did not send its body within the body timeout. */
+    private void tooSlow(HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        LOG.infof("closing a connection whose request body did not arrive within %d ms", bodyTimeoutMillis);
+        if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+            response.reset();
+            return;
+        }
+        response.setStatusCode(408).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                .end(Buffer.buffer(Json.bytes(replies().error(408, "The request body did not arrive within "
+                        + bodyTimeoutMillis + " ms.", "request_timeout", null))))
+                .onComplete(done -> request.connection().close());
     }
 
     private void tooLarge(HttpServerResponse response) {

@@ -5,16 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.understudy.api.OpenAiErrors;
 import dev.understudy.provider.json.Json;
 import dev.understudy.routing.RouteTable;
+import dev.understudy.admin.AdminApi.Reply;
 import io.quarkus.runtime.configuration.DurationConverter;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
 
@@ -23,7 +16,7 @@ import java.util.Map;
  * "outage":true,"rate-limit":true,"duration":"5m"}} (any subset) sets the faults of one provider;
  * {@code DELETE /admin/chaos[?provider=…]} clears them; {@code GET /admin/chaos} lists them.
  */
-@Path("/admin/chaos")
+@Singleton
 public class ChaosResource {
 
     private final RouteTable routes;
@@ -32,10 +25,7 @@ public class ChaosResource {
         this.routes = routes;
     }
 
-    @POST
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response set(JsonNode body) {
+    public Reply set(JsonNode body) {
         try {
             if (body == null || !body.isObject() || !body.path("provider").isTextual()) {
                 return bad("'provider' is required: the name of a configured provider.");
@@ -60,15 +50,13 @@ public class ChaosResource {
             Fault f = new Fault(rate, status, latency, body.path("outage").asBoolean(false),
                     body.path("rate-limit").asBoolean(false), duration == null ? 0 : chaos.now() + duration.toNanos());
             chaos.set(provider, f);
-            return Response.ok(list()).build();
+            return new Reply(200, list());
         } catch (IllegalArgumentException e) {
             return bad("A duration is not valid: use ISO-8601 or e.g. 500ms, 2s, 5m.");
         }
     }
 
-    @DELETE
-    @Produces(MediaType.APPLICATION_JSON)
-    public ObjectNode clear(@QueryParam("provider") String provider) {
+    public ObjectNode clear(String provider) {
         if (provider == null) {
             routes.chaos().clearAll();
         } else {
@@ -77,8 +65,6 @@ public class ChaosResource {
         return list();
     }
 
-    @GET
-    @Produces(MediaType.APPLICATION_JSON)
     public ObjectNode list() {
         ObjectNode body = Json.object();
         ObjectNode faults = body.putObject("faults");
@@ -99,8 +85,7 @@ public class ChaosResource {
         return n;
     }
 
-    private static Response bad(String message) {
-        return Response.status(400).entity(OpenAiErrors.body(message, "invalid_request_error", "invalid_chaos",
-                null)).build();
+    private static Reply bad(String message) {
+        return new Reply(400, OpenAiErrors.body(message, "invalid_request_error", "invalid_chaos", null));
     }
 }

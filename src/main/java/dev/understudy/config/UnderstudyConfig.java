@@ -51,6 +51,18 @@ public interface UnderstudyConfig {
         @WithDefault("true")
         boolean adminEnabled();
 
+        /**
+         * A separate port for {@code /admin/*} (a second listener): when set, the admin API answers only
+         * there and the main port answers 404 for it. Unset: the admin API shares the main port.
+         */
+        @WithName("admin-port")
+        java.util.OptionalInt adminPort();
+
+        /** Interface of the admin port; {@code 127.0.0.1} keeps it to the pod or host itself. */
+        @WithName("admin-host")
+        @WithDefault("0.0.0.0")
+        String adminHost();
+
         interface Key {
             /** Hex SHA-256 of the key ({@code printf %s "$KEY" | sha256sum}), optionally prefixed "sha256:". */
             String hash();
@@ -299,5 +311,21 @@ public interface UnderstudyConfig {
         @WithName("max-message-chars")
         @WithDefault("1000000")
         int maxMessageChars();
+
+        /**
+         * Time a caller has to send its whole request body once its headers arrived; slower (a slowloris
+         * trickling its body) is a 408 and the connection is closed. No provider is called before the body is in.
+         */
+        @WithName("body-timeout")
+        @WithDefault("30s")
+        java.time.Duration bodyTimeout();
+
+        /**
+         * Time a streaming caller may leave its connection unread while events wait for it; longer, the
+         * gateway drops the connection and cancels the upstream request (a slow or stuck reader).
+         */
+        @WithName("write-stall-timeout")
+        @WithDefault("30s")
+        java.time.Duration writeStallTimeout();
     }
 }

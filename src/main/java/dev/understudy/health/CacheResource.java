@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.understudy.cache.EmergencyCache;
 import dev.understudy.provider.json.Json;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
+import jakarta.inject.Singleton;
 
 /**
  * {@code GET /admin/cache}: what the emergency cache runs on and whether the similar lookup is on;
  * {@code DELETE /admin/cache}: drops every stored answer (after a bad answer was cached, or in tests).
  */
-@Path("/admin/cache")
+@Singleton
 public class CacheResource {
 
     private final EmergencyCache cache;
@@ -22,8 +19,6 @@ public class CacheResource {
         this.cache = cache;
     }
 
-    @jakarta.ws.rs.GET
-    @Produces(MediaType.APPLICATION_JSON)
     public ObjectNode describe() {
         ObjectNode body = Json.object().put("enabled", cache.enabled()).put("store", cache.storeDescription());
         body.putObject("similar").put("available", cache.similarAvailable())
@@ -31,8 +26,6 @@ public class CacheResource {
         return body;
     }
 
-    @DELETE
-    @Produces(MediaType.APPLICATION_JSON)
     public Uni<ObjectNode> clear() {
         return cache.clear().map(v -> Json.object().put("cleared", true));
     }

@@ -6,17 +6,14 @@ import dev.understudy.cost.CostLedger;
 import dev.understudy.provider.json.Json;
 import dev.understudy.routing.Route;
 import dev.understudy.routing.RouteTable;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
+import jakarta.inject.Singleton;
 import java.util.Comparator;
 
 /**
  * {@code GET /admin/savings}: per route, what the answered traffic cost versus what the same tokens would
  * have cost on the route's top target, and today's spend against its budget (this replica's figures).
  */
-@Path("/admin/savings")
+@Singleton
 public class SavingsResource {
 
     private final RouteTable routes;
@@ -25,8 +22,6 @@ public class SavingsResource {
         this.routes = routes;
     }
 
-    @GET
-    @Produces(MediaType.APPLICATION_JSON)
     public ObjectNode savings() {
         ObjectNode body = Json.object();
         ArrayNode list = body.putArray("routes");

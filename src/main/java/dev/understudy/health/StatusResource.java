@@ -7,12 +7,7 @@ import dev.understudy.resilience.TargetHealth;
 import dev.understudy.routing.Route;
 import dev.understudy.routing.RouteTable;
 import dev.understudy.routing.Target;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MediaType;
+import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.Comparator;
 
@@ -20,8 +15,9 @@ import java.util.Comparator;
  * {@code GET /admin/status}: every route and target with breaker state, availability, health,
  * latency (EWMA, p95), decayed error count, cooldown and last probe. {@code POST /admin/breakers/reset}
  * closes breakers and clears what the targets' health has learned (all, or one {@code provider/model}).
+ * Served by {@link dev.understudy.admin.AdminApi}.
  */
-@Path("/admin")
+@Singleton
 public class StatusResource {
 
     private final RouteTable routes;
@@ -30,9 +26,6 @@ public class StatusResource {
         this.routes = routes;
     }
 
-    @GET
-    @Path("/status")
-    @Produces(MediaType.APPLICATION_JSON)
     public ObjectNode status() {
         ObjectNode body = Json.object();
         ArrayNode list = body.putArray("routes");
@@ -52,10 +45,7 @@ public class StatusResource {
         return body;
     }
 
-    @POST
-    @Path("/breakers/reset")
-    @Produces(MediaType.APPLICATION_JSON)
-    public ObjectNode reset(@QueryParam("target") String target) {
+    public ObjectNode reset(String target) {
         int count = 0;
         for (Route r : routes.routes()) {
             for (Target t : r.targets()) {

@@ -21,14 +21,17 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Gateway keys, per-key routes and rates, the separate admin key, and tenants that never share answers. */
+/**
+ * Gateway keys, per-key routes and rates, the separate admin key on its own port, and tenants that never
+ * share answers.
+ */
 @QuarkusTest
 @TestProfile(AuthProfile.class)
 class AuthTest {
 
     @BeforeEach
     void reset() {
-        given().header("x-api-key", ADMIN).post("/admin/breakers/reset").then().statusCode(200);
+        admin().header("x-api-key", ADMIN).post("/admin/breakers/reset").then().statusCode(200);
         FakeProviders.primary().reset();
         FakeProviders.secondary().reset();
     }
@@ -36,6 +39,14 @@ class AuthTest {
     static RequestSpecification as(String key) {
         RequestSpecification spec = given().contentType("application/json");
         return key == null ? spec : spec.header("Authorization", "Bearer " + key);
+    }
+
+    @jakarta.inject.Inject
+    dev.understudy.admin.AdminApi adminApi;
+
+    /** The admin listener ({@code understudy.auth.admin-port}). */
+    RequestSpecification admin() {
+        return given().port(adminApi.listeningPort());
     }
 
     static String body(String route, String question) {
@@ -80,10 +91,31 @@ class AuthTest {
 
     @Test
     void keepsTheAdminApiBehindTheAdminKeyOnly() {
-        given().get("/admin/status").then().statusCode(401);
-        as(ALICE).get("/admin/status").then().statusCode(403).body("error.code", equalTo("admin_only"));
-        given().header("x-api-key", ADMIN).get("/admin/status").then().statusCode(200);
+        admin().get("/admin/status").then().statusCode(401).body("error.code", equalTo("missing_api_key"));
+        admin().header("Authorization", "Bearer " + ALICE).get("/admin/status").then().statusCode(403)
+                .body("error.code", equalTo("admin_only"));
+        admin().header("x-api-key", "ust-not-a-key").get("/admin/status").then().statusCode(401)
+                .body("error.code", equalTo("invalid_api_key"));
+        admin().header("x-api-key", ADMIN).get("/admin/status").then().statusCode(200)
+                .body("routes.name", org.hamcrest.Matchers.hasItem("chain"));
         as(ADMIN).body(body("chain", "hi")).post("/v1/chat/completions").then().statusCode(401);
+    }
+
+    @Test
+    void servesTheAdminApiOnlyOnItsOwnPort() {
+        given().header("x-api-key", ADMIN).get("/admin/status").then().statusCode(404)
+                .body("error.code", equalTo("not_found"));
+        given().header("x-api-key", ADMIN).contentType("application/json").body("{\"provider\":\"primary\","
+                + "\"outage\":true}").post("/admin/chaos").then().statusCode(404);
+        admin().contentType("application/json").body(body("chain", "hi")).post("/v1/chat/completions").then()
+                .statusCode(404);
+        admin().header("x-api-key", ADMIN).contentType("application/json")
+                .body("{\"provider\":\"primary\",\"outage\":true,\"duration\":\"1m\"}").post("/admin/chaos")
+                .then().statusCode(200).body("faults.primary.outage", equalTo(true));
+        as(ALICE).body(body("chain", "hi")).post("/v1/chat/completions").then().statusCode(200)
+                .header("x-understudy-fallback", "true");
+        admin().header("x-api-key", ADMIN).delete("/admin/chaos").then().statusCode(200);
+        admin().header("x-api-key", ADMIN).get("/admin/no-such-thing").then().statusCode(404);
     }
 
     @Test

@@ -17,6 +17,8 @@ public class GatewayProfile implements QuarkusTestProfile {
      */
     @Override
     public java.util.Map<String, String> getConfigOverrides() {
-        return java.util.Map.of("understudy.cache.similar-lookup", "false");
+        return java.util.Map.of("understudy.cache.similar-lookup", "false",
+                "understudy.limits.body-timeout", "2s", // SlowClientsTest: short, still far above loopback times
+                "understudy.limits.write-stall-timeout", "1s");
     }
 }

@@ -39,9 +39,9 @@ final class AnthropicSseWriter implements StreamSink {
     private boolean textBlock;
     private boolean closed = true;
 
-    AnthropicSseWriter(HttpServerResponse response, Route route, Consumer<ChainResult> onFailBeforeStart,
+    AnthropicSseWriter(SseOutput out, Route route, Consumer<ChainResult> onFailBeforeStart,
             BiConsumer<ChatResponse, Target> onAnswered) {
-        this.out = new SseOutput(response);
+        this.out = out;
         this.route = route;
         this.onFailBeforeStart = onFailBeforeStart;
         this.onAnswered = onAnswered;

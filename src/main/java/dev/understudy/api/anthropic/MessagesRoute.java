@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.understudy.api.ChatEndpoint;
 import dev.understudy.api.LastResorts;
 import dev.understudy.api.Replies;
+import dev.understudy.api.SseOutput;
 import dev.understudy.cache.EmergencyCache;
 import dev.understudy.chat.ChatRequest;
 import dev.understudy.chat.ChatResponse;
@@ -15,7 +16,6 @@ import dev.understudy.routing.RouteTable;
 import dev.understudy.routing.StreamSink;
 import dev.understudy.routing.StreamingChain;
 import dev.understudy.routing.Target;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
@@ -49,8 +49,8 @@ public class MessagesRoute extends ChatEndpoint {
     }
 
     @Override
-    protected StreamSink sink(HttpServerResponse response, Route route, ChatRequest chat,
+    protected StreamSink sink(SseOutput out, Route route, ChatRequest chat,
             Consumer<ChainResult> onFailBeforeStart, BiConsumer<ChatResponse, Target> onAnswered) {
-        return new AnthropicSseWriter(response, route, onFailBeforeStart, onAnswered);
+        return new AnthropicSseWriter(out, route, onFailBeforeStart, onAnswered);
     }
 }

@@ -43,9 +43,9 @@ final class OpenAiSseWriter implements StreamSink {
     private final long created = System.currentTimeMillis() / 1000;
     private boolean first = true;
 
-    OpenAiSseWriter(HttpServerResponse response, Route route, boolean includeUsage,
+    OpenAiSseWriter(SseOutput out, Route route, boolean includeUsage,
             Consumer<ChainResult> onFailBeforeStart, BiConsumer<ChatResponse, Target> onAnswered) {
-        this.out = new SseOutput(response);
+        this.out = out;
         this.route = route;
         this.includeUsage = includeUsage;
         this.onFailBeforeStart = onFailBeforeStart;
