@@ -71,6 +71,14 @@ public class EmergencyCache {
         }
     }
 
+    /** A gateway stopped within a second of starting must not exit while the model is still loading. */
+    void stop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        SimilarAnswers similar = this.similar;
+        if (similar != null) {
+            SimilarAnswersFactory.awaitLoad(similar, java.time.Duration.ofSeconds(10));
+        }
+    }
+
     void start(@Observes StartupEvent event) {
         if (!config.enabled()) {
             LOG.info("emergency cache: off (understudy.cache.enabled=false)");

@@ -23,10 +23,25 @@ final class SimilarAnswersFactory {
         return loading;
     }
 
+    /**
+     * Waits (at most {@code max}) for a background load still in native code: a JVM that exits meanwhile
+     * tears down the runtime's globals under it and crashes (SIGSEGV in {@code OrtSession.createSession}).
+     */
+    static void awaitLoad(SimilarAnswers similar, java.time.Duration max) {
+        if (similar instanceof Loading loading) {
+            try {
+                loading.done.await(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Delegates to the loaded model; off ("loading") until then. */
     private static final class Loading implements SimilarAnswers {
         private volatile SimilarAnswers delegate = SimilarAnswers.off("the embedding model is still loading");
         private final Runnable onLoaded;
+        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
         Loading(Runnable onLoaded) {
             this.onLoaded = onLoaded;
@@ -44,6 +59,8 @@ final class SimilarAnswersFactory {
             } catch (Throwable t) { // e.g. a native image without the runtime's libraries
                 delegate = SimilarAnswers.off(String.valueOf(t));
                 LOG.warnf("similar-cache lookup off: %s; exact cache still works", t);
+            } finally {
+                done.countDown();
             }
         }
 

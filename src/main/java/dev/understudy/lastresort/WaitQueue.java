@@ -72,7 +72,8 @@ public class WaitQueue {
     }
 
     /** A stopping gateway lets go of the requests it was working on, so another replica takes them at once. */
-    void stop(@Observes ShutdownEvent event) {
+    void stop(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE)
+            ShutdownEvent event) { // first: before anything slower runs on shutdown
         if (timer != -1) {
             vertx.cancelTimer(timer);
         }

@@ -172,6 +172,17 @@ class FailureSemanticsTest {
     }
 
     @Test
+    void neverShowsAProviderKeyInStatusOrMetricsEvenWhenTheProviderEchoesIt() {
+        primary().enqueue(Script.json(401, "{\"error\":{\"message\":\"Bad header: Authorization: Bearer "
+                + "sk-test-primary-SECRET0123456789; also AKIAIOSFODNN7EXAMPLE\",\"type\":\"auth\"}}"));
+        chat("chain").then().statusCode(200).header("x-understudy-provider", "secondary");
+        String status = io.restassured.RestAssured.get("/admin/status").asString();
+        assertThat(status).contains("\"last_error\"").doesNotContain("SECRET0123456789")
+                .doesNotContain("AKIAIOSFODNN7EXAMPLE");
+        assertThat(io.restassured.RestAssured.get("/q/metrics").asString()).doesNotContain("SECRET0123456789");
+    }
+
+    @Test
     void skipsARetryThatDoesNotFitTheRouteDeadline() {
         // Retry-After 1.5 s is within max-backoff, but the 'tight' route's whole deadline is 1 s
         primary().enqueue(Script.json(503, "{\"error\":{\"message\":\"busy\"}}").header("Retry-After", "1.5"));
