@@ -36,7 +36,7 @@ class HelmChartTest {
     void lintsCleanlyInStrictModeForTheDefaultsAndEveryExample() throws Exception {
         Map<String, List<Path>> variants = new LinkedHashMap<>();
         variants.put("default", List.of());
-        for (String example : List.of("sidecar", "redis", "monitoring")) {
+        for (String example : List.of("sidecar", "redis", "monitoring", "keys")) {
             variants.put(example, List.of(Chart.example(example)));
         }
         for (var v : variants.entrySet()) {
@@ -289,6 +289,14 @@ class HelmChartTest {
         assertThat(Chart.notes(List.of(values), Map.of())).contains("one of the keys of auth.keys (team-a, team-b)")
                 .doesNotContain("{.data.caller-key}");
 
+        // The README's example of keys managed by their owners: nothing generated, admin port in the Service.
+        Manifests example = Chart.render(Chart.example("keys"));
+        assertThat(example.kinds()).doesNotContain("Secret");
+        assertThat(authTree(example).get("keys")).isEqualTo(at(map(Manifests.yaml().load(
+                Files.readString(Chart.example("keys")))), "auth", "keys"));
+        assertThat(list(at(example.one("Service"), "spec").get("ports"))).extracting(p -> p.get("name"))
+                .containsExactly("http", "admin");
+
         // With the admin key's hash given as well, the chart generates nothing: no Secret at all.
         String adminHash = Keys.sha256("the-admin-key");
         Manifests none = Chart.render(List.of(values), Map.of("auth.adminKeyHash", adminHash));
@@ -328,7 +336,7 @@ class HelmChartTest {
         assertThat(GatewayConfig.servedRoutes(gatewayConfig(sidecar, sidecar.one("Deployment")), keys))
                 .containsEntry("chat", List.of("openai/gpt-4o-mini", "anthropic/claude-haiku-4-5"));
 
-        for (String example : List.of("redis", "monitoring")) {
+        for (String example : List.of("redis", "monitoring", "keys")) {
             Manifests m = Chart.render(Chart.example(example));
             assertThat(GatewayConfig.servedRoutes(gatewayConfig(m, m.one("Deployment")), keys)).as(example)
                     .containsKeys("default", "demo");
