@@ -55,6 +55,9 @@ and Bedrock's access-key-id, secret-access-key, session-token) must reference an
 values.schema.json says the same; this also holds with --skip-schema-validation.
 */}}
 {{- define "understudy.validate" -}}
+{{- if not (and (kindIs "map" .Values.auth) (kindIs "map" .Values.admin)) }}
+{{- fail "auth and admin are missing: chart 0.2.0 added them (caller keys on by default). helm upgrade --reuse-values keeps the old chart's defaults; use --reset-then-reuse-values (Helm 3.14+) or your values file" }}
+{{- end }}
 {{- if not (has .Values.mode (list "service" "sidecar")) }}
 {{- fail (printf "mode must be service or sidecar, not %q" .Values.mode) }}
 {{- end }}
