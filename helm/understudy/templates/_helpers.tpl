@@ -55,6 +55,9 @@ and Bedrock's access-key-id, secret-access-key, session-token) must reference an
 values.schema.json says the same; this also holds with --skip-schema-validation.
 */}}
 {{- define "understudy.validate" -}}
+{{- if not (and (kindIs "map" .Values.auth) (kindIs "map" .Values.admin)) }}
+{{- fail "auth and admin are missing: chart 0.2.0 added them (caller keys on by default). helm upgrade --reuse-values keeps the old chart's defaults; use --reset-then-reuse-values (Helm 3.14+) or your values file" }}
+{{- end }}
 {{- if not (has .Values.mode (list "service" "sidecar")) }}
 {{- fail (printf "mode must be service or sidecar, not %q" .Values.mode) }}
 {{- end }}
@@ -78,6 +81,105 @@ values.schema.json says the same; this also holds with --skip-schema-validation.
 {{- if and (eq .Values.mode "sidecar") (not .Values.sidecar.app.image) }}
 {{- fail "sidecar mode needs sidecar.app: your application's container (name, image, ...)" }}
 {{- end }}
+{{- if hasKey (default dict .Values.understudy) "auth" }}
+{{- fail "understudy.auth is set by the chart: put caller keys under auth.keys, the admin key under auth.adminKeyHash, and the admin API under admin.*" }}
+{{- end }}
+{{- range $name, $k := (default dict .Values.auth.keys) }}
+{{- if not (regexMatch "^(sha256:)?[0-9a-f]{64}$" (toString (get (default dict $k) "hash"))) }}
+{{- fail (printf "auth.keys.%s.hash must be the SHA-256 of the key in lower-case hex (printf %%s \"$KEY\" | sha256sum), optionally prefixed sha256:; never the key itself" $name) }}
+{{- end }}
+{{- end }}
+{{- if and .Values.auth.adminKeyHash (not (regexMatch "^(sha256:)?[0-9a-f]{64}$" (toString .Values.auth.adminKeyHash))) }}
+{{- fail "auth.adminKeyHash must be the SHA-256 of the admin key in lower-case hex, optionally prefixed sha256:; never the key itself" }}
+{{- end }}
+{{- if and .Values.admin.enabled .Values.admin.port (eq (int .Values.admin.port) (int .Values.gateway.port)) }}
+{{- fail "admin.port must differ from gateway.port (null serves /admin/* on the gateway's port)" }}
+{{- end }}
+{{- if and .Values.admin.service.enabled (not (and .Values.admin.enabled .Values.admin.port)) }}
+{{- fail "admin.service.enabled needs admin.enabled and an admin.port" }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret with the keys the chart generates. */}}
+{{- define "understudy.authSecretName" -}}
+{{- printf "%s-auth" (include "understudy.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The admin API on its own listener: admin.enabled and an admin.port. */}}
+{{- define "understudy.adminPort" -}}
+{{- if and .Values.admin.enabled .Values.admin.port }}{{ int .Values.admin.port }}{{ end }}
+{{- end }}
+
+{{/*
+The keys the chart generates, as JSON {"caller-key": ..., "admin-key": ...}: a caller key when auth is on and
+auth.keys is empty, an admin key when auth is on, the admin API is on and auth.adminKeyHash is empty. On helm
+upgrade, a key already in the release's Secret is kept (lookup); a new one is randAlphaNum 48. Computed once per
+render and remembered, so the Secret and the hashes in the ConfigMap always belong together.
+*/}}
+{{- define "understudy.generatedKeys" -}}
+{{- if not (hasKey .Values "understudyGeneratedKeys__") }}
+{{- $keys := dict }}
+{{- if .Values.auth.enabled }}
+{{- $existing := dict }}
+{{- if .Release.IsUpgrade }}
+{{- /* Only an upgrade has a Secret to keep (uninstall deletes it); helm template never looks it up. */}}
+{{- $secret := lookup "v1" "Secret" .Release.Namespace (include "understudy.authSecretName" .) }}
+{{- if and $secret $secret.data }}
+{{- $existing = $secret.data }}
+{{- end }}
+{{- end }}
+{{- $wanted := list }}
+{{- if not .Values.auth.keys }}
+{{- $wanted = append $wanted "caller-key" }}
+{{- end }}
+{{- if and .Values.admin.enabled (not .Values.auth.adminKeyHash) }}
+{{- $wanted = append $wanted "admin-key" }}
+{{- end }}
+{{- range $wanted }}
+{{- if get $existing . }}
+{{- $_ := set $keys . (b64dec (get $existing .)) }}
+{{- else }}
+{{- $_ := set $keys . (randAlphaNum 48) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- $_ := set .Values "understudyGeneratedKeys__" $keys }}
+{{- end }}
+{{- toJson (get .Values "understudyGeneratedKeys__") }}
+{{- end }}
+
+{{/*
+The gateway's understudy.auth tree: only hashes of keys, never a key. Empty (the gateway is open) when
+auth.enabled is false.
+*/}}
+{{- define "understudy.authConfig" -}}
+{{- $generated := fromJson (include "understudy.generatedKeys" .) }}
+{{- $auth := dict }}
+{{- if .Values.auth.enabled }}
+{{- $keys := dict }}
+{{- range $name, $k := (default dict .Values.auth.keys) }}
+{{- $_ := set $keys $name $k }}
+{{- end }}
+{{- with $generated }}
+{{- if hasKey . "caller-key" }}
+{{- $_ := set $keys "default" (dict "hash" (printf "sha256:%s" (sha256sum (get . "caller-key")))) }}
+{{- end }}
+{{- end }}
+{{- $_ := set $auth "keys" $keys }}
+{{- end }}
+{{- if .Values.auth.adminKeyHash }}
+{{- $_ := set $auth "admin-key-hash" .Values.auth.adminKeyHash }}
+{{- else if hasKey $generated "admin-key" }}
+{{- $_ := set $auth "admin-key-hash" (printf "sha256:%s" (sha256sum (get $generated "admin-key"))) }}
+{{- end }}
+{{- $_ := set $auth "admin-enabled" .Values.admin.enabled }}
+{{- with include "understudy.adminPort" . }}
+{{- $_ := set $auth "admin-port" (int .) }}
+{{- with $.Values.admin.host }}
+{{- $_ := set $auth "admin-host" . }}
+{{- end }}
+{{- end }}
+{{- toJson $auth }}
 {{- end }}
 
 {{/* The gateway container: the same in service and sidecar mode. */}}
@@ -92,6 +194,12 @@ values.schema.json says the same; this also holds with --skip-schema-validation.
     - name: gateway
       containerPort: {{ .Values.gateway.port }}
       protocol: TCP
+    {{- with include "understudy.adminPort" . }}
+    # /admin/* only (understudy.auth.admin-port); probes and /q/metrics stay on the gateway's port.
+    - name: admin
+      containerPort: {{ . }}
+      protocol: TCP
+    {{- end }}
   env:
     - name: QUARKUS_HTTP_PORT
       value: {{ .Values.gateway.port | quote }}

@@ -1,6 +1,7 @@
 package dev.understudy.deploy;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
@@ -40,6 +41,20 @@ final class Chart {
         String out = t.call();
         keepForReading(valuesFiles, sets, out);
         return out;
+    }
+
+    /** The NOTES.txt Helm prints after an install, from a client-only dry run with the given values. */
+    static String notes(List<Path> valuesFiles, Map<String, Object> sets) {
+        InstallCommand install = new Helm(Tools.CHART).install().withName(RELEASE).withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION).clientOnly().dryRun();
+        valuesFiles.forEach(install::withValuesFile);
+        sets.forEach(install::set);
+        String out = install.call().getOutput();
+        int notes = out.indexOf("NOTES:");
+        if (notes < 0) {
+            throw new AssertionError("no NOTES in the output of helm install --dry-run:\n" + out);
+        }
+        return out.substring(notes);
     }
 
     /** target/deploy-checks/rendered/<values files>.yaml, for a person reading a failure. */

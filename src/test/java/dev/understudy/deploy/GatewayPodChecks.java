@@ -27,6 +27,10 @@ final class GatewayPodChecks {
     /** Provider fields that hold credentials: only references to environment variables are allowed. */
     private static final List<String> CREDENTIALS = List.of("api-key", "access-key-id", "secret-access-key",
             "session-token");
+    /** Keys of the Secret with the gateway keys a chart generates. */
+    static final List<String> GENERATED_KEYS = List.of("caller-key", "admin-key");
+    /** A gateway key as configured: its SHA-256, never the key. */
+    static final String KEY_HASH = "(sha256:)?[0-9a-f]{64}";
     private static final Pattern SECRET_NAMED = Pattern.compile("(?i).*(KEY|PASSWORD|TOKEN|SECRET|CREDENTIAL).*");
 
     private GatewayPodChecks() {
@@ -106,11 +110,21 @@ final class GatewayPodChecks {
     }
 
     /**
-     * No Secret object, no credential-looking text, every secret-named variable from a secretKeyRef,
-     * and every api-key in the configuration a reference to such a variable.
+     * No Secret object but the chart's generated caller and admin keys (whose values appear nowhere else,
+     * not even as plain text in the Secret), no credential-looking text, every secret-named variable from a
+     * secretKeyRef, and every api-key in the configuration a reference to such a variable.
      */
     static void assertNoInlinedSecrets(Manifests m) {
-        assertThat(m.kinds()).as("the deployment never creates a Secret").doesNotContain("Secret");
+        for (Map<String, Object> secret : m.ofKind("Secret")) {
+            assertThat(Manifests.name(secret)).as("the only Secret a deployment creates: the generated gateway keys")
+                    .endsWith("-auth");
+            assertThat(secret).as("generated keys are base64 data, never stringData").doesNotContainKey("stringData");
+            assertThat(at(secret, "data").keySet()).as("keys of Secret %s", Manifests.name(secret)).isNotEmpty()
+                    .isSubsetOf(GENERATED_KEYS);
+            for (String key : generatedKeys(m).values()) {
+                assertThat(m.text()).as("a generated key in plain text in the rendered objects").doesNotContain(key);
+            }
+        }
         for (Pattern p : SECRET_LOOKING) {
             assertThat(p.matcher(m.text()).find()).as("rendered text contains something like %s:%n%s", p, m.text())
                     .isFalse();
@@ -137,10 +151,27 @@ final class GatewayPodChecks {
         }
     }
 
+    /** The gateway's own keys (caller-key, admin-key) from the rendered Secret {@code <fullname>-auth}, decoded. */
+    static Map<String, String> generatedKeys(Manifests m) {
+        Map<String, String> keys = new java.util.TreeMap<>();
+        m.ofKind("Secret").stream().filter(s -> Manifests.name(s).endsWith("-auth")).findFirst()
+                .ifPresent(s -> at(s, "data").forEach((k, v) -> keys.put(k, new String(
+                        java.util.Base64.getDecoder().decode(String.valueOf(v)), java.nio.charset.StandardCharsets.UTF_8))));
+        return keys;
+    }
+
     private static void assertApiKeysAreReferences(String applicationYaml) {
         Object doc = Manifests.yaml().load(applicationYaml);
         if (!(doc instanceof Map<?, ?>)) {
             return;
+        }
+        Map<String, Object> auth = at(map(doc), "understudy", "auth");
+        for (var k : at(auth, "keys").entrySet()) {
+            assertThat(String.valueOf(map(k.getValue()).get("hash"))).as("understudy.auth.keys.%s.hash", k.getKey())
+                    .matches(KEY_HASH);
+        }
+        if (auth.containsKey("admin-key-hash")) {
+            assertThat(String.valueOf(auth.get("admin-key-hash"))).as("understudy.auth.admin-key-hash").matches(KEY_HASH);
         }
         for (var p : at(map(doc), "understudy", "providers").entrySet()) {
             for (String field : CREDENTIALS) {

@@ -11,8 +11,11 @@ import static dev.understudy.deploy.Manifests.list;
 import static dev.understudy.deploy.Manifests.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.marcnuri.helm.LintResult;
+import dev.understudy.config.UnderstudyConfig;
+import dev.understudy.security.Keys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * helm/understudy, linted and rendered by real Helm for the default values and the sidecar, Redis and
  * monitoring examples of its README, and the rendered objects checked: probes on the health endpoints,
- * resources, security context, no secret inlined, and a ConfigMap the gateway itself accepts.
+ * resources, security context, no secret inlined, caller and admin keys on by default (generated, only
+ * their hashes configured), the admin API on its own port, and a ConfigMap the gateway itself accepts.
  */
 class HelmChartTest {
 
@@ -32,7 +36,7 @@ class HelmChartTest {
     void lintsCleanlyInStrictModeForTheDefaultsAndEveryExample() throws Exception {
         Map<String, List<Path>> variants = new LinkedHashMap<>();
         variants.put("default", List.of());
-        for (String example : List.of("sidecar", "redis", "monitoring")) {
+        for (String example : List.of("sidecar", "redis", "monitoring", "keys")) {
             variants.put(example, List.of(Chart.example(example)));
         }
         for (var v : variants.entrySet()) {
@@ -47,7 +51,7 @@ class HelmChartTest {
     void rendersTheGatewayAsAServiceWithTheDefaultValues() {
         Manifests m = Chart.render();
 
-        assertThat(m.kinds()).containsExactly("ConfigMap", "Deployment", "Service", "ServiceAccount");
+        assertThat(m.kinds()).containsExactly("ConfigMap", "Deployment", "Secret", "Service", "ServiceAccount");
         Map<String, Object> deployment = m.one("Deployment");
         assertGatewayContainer(deployment);
         assertNoInlinedSecrets(m);
@@ -59,7 +63,8 @@ class HelmChartTest {
         assertThat(at(service, "spec", "selector")).isEqualTo(at(deployment, "spec", "selector", "matchLabels"));
         assertThat(list(at(service, "spec").get("ports"))).singleElement()
                 .satisfies(p -> assertThat(p).containsEntry("name", "http").containsEntry("targetPort", "gateway"));
-        // No provider keys configured: nothing is read from a Secret, only mock providers will answer.
+        // No provider keys configured: nothing is read from a Secret, only mock providers will answer (the
+        // gateway's own keys are configured as hashes in the ConfigMap, not as variables).
         assertThat(list(gatewayContainer(deployment).get("env"))).noneMatch(e -> e.containsKey("valueFrom"));
     }
 
@@ -67,7 +72,8 @@ class HelmChartTest {
     void rendersTheGatewayAsANativeSidecarNextToTheApplication() {
         Manifests m = Chart.render(Chart.example("sidecar"));
 
-        assertThat(m.kinds()).containsExactly("ConfigMap", "Deployment", "PodMonitor", "Service", "ServiceAccount");
+        assertThat(m.kinds()).containsExactly("ConfigMap", "Deployment", "PodMonitor", "Secret", "Service",
+                "ServiceAccount");
         Map<String, Object> deployment = m.one("Deployment");
         assertGatewayContainer(deployment);
         assertNoInlinedSecrets(m);
@@ -81,6 +87,11 @@ class HelmChartTest {
         assertThat(GatewayPodChecks.env(app, "OPENAI_BASE_URL")).isEqualTo("http://127.0.0.1:8181/v1");
         assertThat(GatewayPodChecks.env(app, "UNDERSTUDY_URL")).isEqualTo("http://127.0.0.1:8181");
         assertThat(GatewayPodChecks.env(app, "LLM_MODEL")).isEqualTo("chat");
+        // The app sends the generated caller key; an OpenAI SDK reads it as OPENAI_API_KEY.
+        for (String var : List.of("UNDERSTUDY_API_KEY", "OPENAI_API_KEY")) {
+            assertThat(at(envEntry(app, var), "valueFrom", "secretKeyRef")).as(var)
+                    .containsEntry("name", "understudy-auth").containsEntry("key", "caller-key");
+        }
 
         // The Service fronts the app; the gateway is scraped Pod by Pod on its own port.
         assertThat(list(at(m.one("Service"), "spec").get("ports"))).singleElement()
@@ -133,7 +144,7 @@ class HelmChartTest {
         Manifests m = Chart.render(Chart.example("monitoring"));
 
         assertThat(m.kinds()).containsExactly("ConfigMap", "Deployment", "HorizontalPodAutoscaler",
-                "PodDisruptionBudget", "PrometheusRule", "Service", "ServiceAccount", "ServiceMonitor");
+                "PodDisruptionBudget", "PrometheusRule", "Secret", "Service", "ServiceAccount", "ServiceMonitor");
         Map<String, Object> deployment = m.one("Deployment");
         assertGatewayContainer(deployment);
         assertNoInlinedSecrets(m);
@@ -161,6 +172,156 @@ class HelmChartTest {
     }
 
     @Test
+    void requiresCallerAndAdminKeysByDefaultGeneratedIntoASecretAndConfiguredAsTheirHashes() throws Exception {
+        Manifests m = Chart.render();
+
+        Map<String, Object> secret = m.one("Secret");
+        assertThat(Manifests.name(secret)).isEqualTo("understudy-auth");
+        Map<String, String> generated = GatewayPodChecks.generatedKeys(m);
+        assertThat(generated).containsOnlyKeys("caller-key", "admin-key");
+        assertThat(generated.values()).allSatisfy(k -> assertThat(k).matches("[A-Za-z0-9]{48}"));
+        assertThat(generated.get("caller-key")).isNotEqualTo(generated.get("admin-key"));
+
+        // What the gateway binds: one caller key, named default, and the admin key, both as the SHA-256
+        // of the Secret's keys, the same digest the gateway computes of a presented key.
+        String config = gatewayConfig(m, m.one("Deployment"));
+        UnderstudyConfig.Auth auth = GatewayConfig.auth(config);
+        assertThat(auth.keys()).containsOnlyKeys("default");
+        assertThat(hex(auth.keys().get("default").hash())).isEqualTo(Keys.sha256(generated.get("caller-key")));
+        assertThat(auth.keys().get("default").routes()).as("the generated key may use every route").isEmpty();
+        assertThat(hex(auth.adminKeyHash().orElseThrow())).isEqualTo(Keys.sha256(generated.get("admin-key")));
+        assertThat(auth.adminEnabled()).isTrue();
+        assertThat(at(map(Manifests.yaml().load(config)), "understudy", "auth")).containsEntry("admin-port", 9001)
+                .doesNotContainKey("admin-host");
+
+        // The keys themselves are nowhere but (base64) in the Secret: not in the ConfigMap, not in env.
+        assertNoInlinedSecrets(m);
+        for (String key : generated.values()) {
+            assertThat(config).doesNotContain(key);
+        }
+        // Every render generates new keys (an upgrade keeps the installed ones through lookup).
+        assertThat(GatewayPodChecks.generatedKeys(Chart.render()).get("caller-key")).isNotEqualTo(generated.get("caller-key"));
+    }
+
+    @Test
+    void theNotesSayHowToReadTheGeneratedKeysAndReachTheAdminApi() {
+        String notes = Chart.notes(List.of(), Map.of());
+
+        assertThat(notes).contains(
+                "kubectl -n llm get secret understudy-auth -o jsonpath='{.data.caller-key}' | base64 -d",
+                "kubectl -n llm get secret understudy-auth -o jsonpath='{.data.admin-key}' | base64 -d",
+                "-H \"Authorization: Bearer $UNDERSTUDY_API_KEY\"",
+                "kubectl -n llm port-forward deploy/understudy 9001",
+                "curl http://127.0.0.1:9001/admin/status -H \"Authorization: Bearer $UNDERSTUDY_ADMIN_KEY\"")
+                .doesNotContain("AUTH IS OFF");
+    }
+
+    @Test
+    void servesTheAdminApiOnANamedPortOfTheContainerThatTheServiceLeavesOut() {
+        Manifests m = Chart.render();
+        Map<String, Object> gateway = gatewayContainer(m.one("Deployment"));
+
+        assertThat(list(gateway.get("ports"))).extracting(p -> p.get("name"), p -> p.get("containerPort"))
+                .containsExactly(tuple("gateway", 8080), tuple("admin", 9001));
+        for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
+            assertThat(at(gateway, probe, "httpGet")).as(probe).containsEntry("port", "gateway");
+        }
+        assertThat(list(at(m.one("Service"), "spec").get("ports"))).extracting(p -> p.get("targetPort"))
+                .containsExactly("gateway");
+
+        // Asked for, the Service carries it too.
+        Manifests exposed = Chart.render(List.of(), Map.of("admin.service.enabled", true));
+        assertThat(list(at(exposed.one("Service"), "spec").get("ports"))).extracting(p -> p.get("name"), p -> p.get("targetPort"))
+                .containsExactly(tuple("http", "gateway"), tuple("admin", "admin"));
+
+        // admin.port null: /admin/* on the gateway's port, no second listener.
+        Manifests samePort = Chart.render(List.of(), Map.of("admin.port", "null"));
+        assertThat(list(gatewayContainer(samePort.one("Deployment")).get("ports"))).extracting(p -> p.get("name"))
+                .containsExactly("gateway");
+        assertThat(authTree(samePort)).doesNotContainKey("admin-port").containsEntry("admin-enabled", true);
+    }
+
+    @Test
+    void canSwitchTheAdminApiOffEntirely() throws Exception {
+        Manifests m = Chart.render(List.of(), Map.of("admin.enabled", false));
+
+        assertThat(GatewayPodChecks.generatedKeys(m)).as("no admin key to generate").containsOnlyKeys("caller-key");
+        assertThat(list(gatewayContainer(m.one("Deployment")).get("ports"))).extracting(p -> p.get("name"))
+                .containsExactly("gateway");
+        UnderstudyConfig.Auth auth = GatewayConfig.auth(gatewayConfig(m, m.one("Deployment")));
+        assertThat(auth.adminEnabled()).isFalse();
+        assertThat(auth.adminKeyHash()).isEmpty();
+        assertThat(authTree(m)).doesNotContainKey("admin-port");
+        assertThat(Chart.notes(List.of(), Map.of("admin.enabled", false))).contains("The admin API is disabled");
+    }
+
+    @Test
+    void authEnabledFalseIsAnExplicitOptOutThatRendersAnOpenGatewayAndWarns() throws Exception {
+        Manifests m = Chart.render(List.of(), Map.of("auth.enabled", false));
+
+        assertThat(m.kinds()).doesNotContain("Secret");
+        UnderstudyConfig.Auth auth = GatewayConfig.auth(gatewayConfig(m, m.one("Deployment")));
+        assertThat(auth.keys()).as("no caller keys: the gateway is open").isEmpty();
+        assertThat(auth.adminKeyHash()).isEmpty();
+        assertThat(Chart.notes(List.of(), Map.of("auth.enabled", false)))
+                .contains("WARNING: AUTH IS OFF (auth.enabled=false): THIS GATEWAY IS OPEN")
+                .doesNotContain("Authorization: Bearer");
+    }
+
+    @Test
+    void rendersGivenKeysAsTheyAreAndGeneratesOnlyTheMissingAdminKey() throws Exception {
+        Path values = Tools.FIXTURES.resolve("values-keys.yaml");
+        Map<String, Object> given = at(map(Manifests.yaml().load(Files.readString(values))), "auth", "keys");
+        Manifests m = Chart.render(values);
+
+        assertThat(authTree(m).get("keys")).isEqualTo(given);
+        assertThat(GatewayPodChecks.generatedKeys(m)).containsOnlyKeys("admin-key");
+        UnderstudyConfig.Auth auth = GatewayConfig.auth(gatewayConfig(m, m.one("Deployment")));
+        assertThat(auth.keys()).containsOnlyKeys("team-a", "team-b");
+        UnderstudyConfig.Auth.Key a = auth.keys().get("team-a");
+        assertThat(hex(a.hash())).isEqualTo(Keys.sha256("team-a-key"));
+        assertThat(a.routes()).contains(List.of("default"));
+        assertThat(a.rate().getAsDouble()).isEqualTo(2.5);
+        assertThat(a.burst().getAsInt()).isEqualTo(5);
+        assertThat(a.tenant()).contains("shared");
+        assertThat(hex(auth.keys().get("team-b").hash())).isEqualTo(Keys.sha256("team-b-key"));
+        assertNoInlinedSecrets(m);
+        assertThat(Chart.notes(List.of(values), Map.of())).contains("one of the keys of auth.keys (team-a, team-b)")
+                .doesNotContain("{.data.caller-key}");
+
+        // The README's example of keys managed by their owners: nothing generated, admin port in the Service.
+        Manifests example = Chart.render(Chart.example("keys"));
+        assertThat(example.kinds()).doesNotContain("Secret");
+        assertThat(authTree(example).get("keys")).isEqualTo(at(map(Manifests.yaml().load(
+                Files.readString(Chart.example("keys")))), "auth", "keys"));
+        assertThat(list(at(example.one("Service"), "spec").get("ports"))).extracting(p -> p.get("name"))
+                .containsExactly("http", "admin");
+
+        // With the admin key's hash given as well, the chart generates nothing: no Secret at all.
+        String adminHash = Keys.sha256("the-admin-key");
+        Manifests none = Chart.render(List.of(values), Map.of("auth.adminKeyHash", adminHash));
+        assertThat(none.kinds()).doesNotContain("Secret");
+        assertThat(authTree(none)).containsEntry("admin-key-hash", adminHash);
+    }
+
+    @Test
+    void refusesAKeyWhereItsHashBelongsAndAuthSetBehindTheChartsBack() {
+        String key = "xk-" + "a".repeat(40);
+        assertThatThrownBy(() -> Chart.render(List.of(), Map.of("auth.keys.team.hash", key)))
+                .hasMessageContaining("auth/keys/team/hash").hasMessageContaining("^(sha256:)?[0-9a-f]{64}$");
+        assertThatThrownBy(() -> Chart.render(List.of(), Map.of("auth.keys.team.hash", "SHA256:" + "A".repeat(64))))
+                .hasMessageContaining("auth/keys/team/hash");
+        assertThatThrownBy(() -> Chart.render(List.of(), Map.of("auth.adminKeyHash", key)))
+                .hasMessageContaining("adminKeyHash");
+        assertThatThrownBy(() -> Chart.render(List.of(), Map.of("auth.keys.team.routes", "chat")))
+                .as("a key needs its hash").hasMessageContaining("hash");
+        assertThatThrownBy(() -> Chart.render(List.of(), Map.of("understudy.auth.admin-enabled", false)))
+                .hasMessageContaining("auth.keys");
+        assertThatThrownBy(() -> Chart.render(List.of(), Map.of("admin.port", 8080)))
+                .hasMessageContaining("admin.port must differ from gateway.port");
+    }
+
+    @Test
     void theConfigMapOfEveryVariantIsAcceptedByTheGateway() throws Exception {
         Map<String, String> keys = Map.of("OPENAI_API_KEY", "from-the-secret", "ANTHROPIC_API_KEY", "from-the-secret");
 
@@ -175,7 +336,7 @@ class HelmChartTest {
         assertThat(GatewayConfig.servedRoutes(gatewayConfig(sidecar, sidecar.one("Deployment")), keys))
                 .containsEntry("chat", List.of("openai/gpt-4o-mini", "anthropic/claude-haiku-4-5"));
 
-        for (String example : List.of("redis", "monitoring")) {
+        for (String example : List.of("redis", "monitoring", "keys")) {
             Manifests m = Chart.render(Chart.example(example));
             assertThat(GatewayConfig.servedRoutes(gatewayConfig(m, m.one("Deployment")), keys)).as(example)
                     .containsKeys("default", "demo");
@@ -244,6 +405,16 @@ class HelmChartTest {
         Map<String, Object> schema = map(new com.fasterxml.jackson.databind.ObjectMapper()
                 .readValue(Tools.CHART.resolve("values.schema.json").toFile(), Map.class));
         assertThat(at(schema, "properties").keySet()).containsExactlyInAnyOrderElementsOf(values.keySet());
+    }
+
+    /** understudy.auth of the rendered application.yaml, as the chart wrote it. */
+    private static Map<String, Object> authTree(Manifests m) {
+        return at(map(Manifests.yaml().load(gatewayConfig(m, m.one("Deployment")))), "understudy", "auth");
+    }
+
+    /** A configured hash without its optional "sha256:" prefix. */
+    private static String hex(String hash) {
+        return hash.startsWith("sha256:") ? hash.substring(7) : hash;
     }
 
     private static void assertProviderKeysFromSecret(Map<String, Object> gateway, String secret) {
