@@ -51,16 +51,23 @@ class DeployedGatewayIT {
         @Override
         public Map<String, String> getConfigOverrides() {
             Manifests m = Chart.render(Tools.FIXTURES.resolve("values-it.yaml"));
-            // Until this checkout's gateway has understudy.auth.admin-port (the chart's admin.port), it is
-            // left out here, as the gateway refuses unknown keys; from then on it is passed through.
-            String yaml = GatewayConfig.withoutNewerKeys(GatewayPodChecks.gatewayConfig(m, m.one("Deployment")));
+            Map<String, Object> config = Manifests.map(Manifests.yaml().load(
+                    GatewayPodChecks.gatewayConfig(m, m.one("Deployment"))));
+            Map<String, Object> auth = Manifests.at(config, "understudy", "auth");
+            assertThat(auth).as("the chart's default: the admin API on a port of its own").containsKey("admin-port");
+            int adminPort = freePort(); // the chart's 9001 may be taken on a test machine
+            auth.put("admin-port", adminPort);
+            String yaml = Manifests.yaml().dump(config);
             String callerKey = GatewayPodChecks.generatedKeys(m).get("caller-key");
+            String adminKey = GatewayPodChecks.generatedKeys(m).get("admin-key");
             assertThat(callerKey).as("the chart's default: a generated caller key in its Secret").isNotBlank();
             try {
                 Path dir = Tools.workDir("it-configmap");
                 Path file = dir.resolve("application.yaml");
                 Files.writeString(file, yaml);
                 Files.writeString(dir.resolve("caller-key"), callerKey);
+                Files.writeString(dir.resolve("admin-key"), adminKey);
+                Files.writeString(dir.resolve("admin-port"), Integer.toString(adminPort));
                 return Map.of("quarkus.config.locations", file.toString());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -89,6 +96,20 @@ class DeployedGatewayIT {
 
     @Test
     @Order(3)
+    void servesTheAdminApiOnItsOwnPortBehindTheGeneratedAdminKeyOnly() throws IOException {
+        String dir = "it-configmap";
+        int adminPort = Integer.parseInt(Files.readString(Tools.workDir(dir).resolve("admin-port")));
+        String adminKey = Files.readString(Tools.workDir(dir).resolve("admin-key"));
+        given().header("Authorization", "Bearer " + adminKey).get("/admin/status").then().statusCode(404);
+        given().port(adminPort).get("/admin/status").then().statusCode(401);
+        given().port(adminPort).header("Authorization", "Bearer " + callerKey()).get("/admin/status").then()
+                .statusCode(403);
+        given().port(adminPort).header("Authorization", "Bearer " + adminKey).get("/admin/status").then()
+                .statusCode(200).body("routes.name", hasItems("dead", "degraded", "demo"));
+    }
+
+    @Test
+    @Order(4)
     void exposesEverySeriesTheAlertsTheirTestsAndTheDashboardRead() throws Exception {
         for (String route : List.of("dead", "degraded", "demo")) {
             for (int i = 0; i < 7; i++) {
@@ -136,6 +157,14 @@ class DeployedGatewayIT {
         assertThat(scrape).as("understudy_queue_depth after one queued request (NaN: the gauge's supplier was "
                 + "garbage-collected; register it with Gauge.builder(name, supplier), which holds it strongly)")
                 .containsPattern("(?m)^understudy_queue_depth [1-9]");
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The caller key the chart generated for the rendering the gateway runs with (see ChartConfigMap). */

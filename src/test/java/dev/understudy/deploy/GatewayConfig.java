@@ -15,15 +15,11 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.source.yaml.YamlConfigSource;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.net.URL;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * Loads a deployment's {@code application.yaml} the way the gateway does in a Pod: on top of the
@@ -41,13 +37,6 @@ final class GatewayConfig {
 
     private GatewayConfig() {
     }
-
-    /**
-     * understudy.auth keys that the chart renders for a gateway newer than this checkout's: dropped before
-     * binding only while {@link UnderstudyConfig.Auth} has no such method, so they are checked as soon as it has.
-     */
-    private static final Map<String, String> NEWER_AUTH_KEYS = Map.of("admin-port", "adminPort",
-            "admin-host", "adminHost");
 
     /** Route name → its served targets ({@code provider/model}), in the order the gateway tries them. */
     static Map<String, List<String>> servedRoutes(String applicationYaml, Map<String, String> environment)
@@ -81,30 +70,11 @@ final class GatewayConfig {
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withConverter(MemorySize.class, 200, new MemorySizeConverter())
                 .withSources(new YamlConfigSource(jarYaml, JAR_YAML))
-                .withSources(new YamlConfigSource("mounted application.yaml", withoutNewerKeys(applicationYaml),
+                .withSources(new YamlConfigSource("mounted application.yaml", applicationYaml,
                         MOUNTED_YAML))
                 .withSources(new PropertiesConfigSource(environment, "environment (from Secrets)", ENVIRONMENT))
                 .withMapping(UnderstudyConfig.class)
                 .build();
         return config.getConfigMapping(UnderstudyConfig.class);
-    }
-
-    /**
-     * The application.yaml without the understudy.auth keys this checkout's gateway does not know yet (see
-     * NEWER_AUTH_KEYS): the gateway refuses unknown keys under understudy.* at start-up (SRCFG00050).
-     */
-    static String withoutNewerKeys(String applicationYaml) {
-        Map<String, Object> doc = Manifests.map(Manifests.yaml().load(applicationYaml));
-        Map<String, Object> auth = Manifests.at(doc, "understudy", "auth");
-        Set<String> known = Arrays.stream(UnderstudyConfig.Auth.class.getMethods()).map(Method::getName)
-                .collect(Collectors.toSet());
-        boolean dropped = false;
-        for (var e : NEWER_AUTH_KEYS.entrySet()) {
-            if (auth.containsKey(e.getKey()) && !known.contains(e.getValue())) {
-                auth.remove(e.getKey());
-                dropped = true;
-            }
-        }
-        return dropped ? Manifests.yaml().dump(doc) : applicationYaml;
     }
 }
