@@ -644,7 +644,8 @@ public class GameDay {
                 for (Object ao : alerts) {
                     Map<String, Object> a = (Map<String, Object>) ao;
                     Map<String, Object> labels = (Map<String, Object>) a.get("labels");
-                    String key = labels.get("alertname") + labelSuffix(labels);
+                    String key = labels.get("alertname") + labelSuffix(labels) + (ours(labels) ? ""
+                            : " (not the game-day route)");
                     String st = String.valueOf(a.get("state"));
                     Map<String, Object> rec = seen.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
                     rec.putIfAbsent("first_" + st + "_ms", t);
@@ -654,6 +655,15 @@ public class GameDay {
             } catch (Exception e) {
                 error = e.toString();
             }
+        }
+
+        Set<String> routes = Set.of();
+        Set<String> providers = Set.of();
+
+        boolean ours(Map<String, Object> labels) {
+            Object r = labels.get("route");
+            Object p = labels.get("provider");
+            return (r == null || routes.contains(r)) && (p == null || providers.contains(p));
         }
 
         static String labelSuffix(Map<String, Object> labels) {
@@ -758,8 +768,11 @@ public class GameDay {
             return d;
         }
 
-        /** For one sample against the window's first sample: which alert instances' conditions hold. */
-        static Map<String, Double> conditions(Sample base, Sample now) {
+        /**
+         * For one sample against the window's first sample: which alert instances' conditions hold, for the
+         * given routes and providers only (null: all). Other routes (the jar's own demo route) are not the game.
+         */
+        static Map<String, Double> conditions(Sample base, Sample now, Set<String> onlyRoutes, Set<String> onlyProviders) {
             Map<String, Double> out = new TreeMap<>();
             Map<String, Double> a = base.values();
             Map<String, Double> b = now.values();
@@ -770,6 +783,9 @@ public class GameDay {
                 }
             }
             for (String route : routes) {
+                if (onlyRoutes != null && !onlyRoutes.contains(route)) {
+                    continue;
+                }
                 double all = delta(a, b, "understudy_requests_total", l -> route.equals(l.get("route")));
                 double fallbacks = delta(a, b, "understudy_fallbacks_total", l -> route.equals(l.get("route")));
                 double lastResort = delta(a, b, "understudy_requests_total", l -> route.equals(l.get("route"))
@@ -789,7 +805,8 @@ public class GameDay {
                 }
             }
             for (Map.Entry<String, Double> e : b.entrySet()) {
-                if (e.getKey().startsWith("understudy_circuit_state{") && e.getValue() >= 1) {
+                if (e.getKey().startsWith("understudy_circuit_state{") && e.getValue() >= 1 && (onlyProviders == null
+                        || onlyProviders.contains(Metrics.label(e.getKey(), "provider")))) {
                     out.put("UnderstudyCircuitOpen{" + Metrics.label(e.getKey(), "provider") + "/"
                             + Metrics.label(e.getKey(), "model") + "}", e.getValue());
                 }
@@ -816,7 +833,7 @@ public class GameDay {
          * Walks the samples: at each, the conditions over a window of min(5m, time since the first sample).
          * Returns per alert instance: seconds true, first and last true, longest streak.
          */
-        List<Map<String, Object>> evaluate(List<Sample> samples) {
+        List<Map<String, Object>> evaluate(List<Sample> samples, Set<String> onlyRoutes, Set<String> onlyProviders) {
             Map<String, long[]> stats = new TreeMap<>(); // trueMs, firstMs, lastMs, streakMs, bestStreakMs, prevTrue
             for (int i = 1; i < samples.size(); i++) {
                 Sample now = samples.get(i);
@@ -832,7 +849,7 @@ public class GameDay {
                     continue;
                 }
                 long step = now.tMs() - prev.tMs();
-                Set<String> holding = conditions(base, now).keySet();
+                Set<String> holding = conditions(base, now, onlyRoutes, onlyProviders).keySet();
                 for (String k : holding) {
                     long[] st = stats.computeIfAbsent(k, x -> new long[] {0, now.tMs(), 0, 0, 0, 0});
                     st[0] += step;
@@ -1105,7 +1122,13 @@ public class GameDay {
             long start = System.nanoTime();
             StatusPoller status = new StatusPoller(gw, Set.of(o.route), start).start(200);
             MetricsSampler metrics = new MetricsSampler(gw, start).start(1000);
-            PrometheusWatcher prom = o.prometheus == null ? null : new PrometheusWatcher(gw.http, o.prometheus, start).start();
+            PrometheusWatcher prom = null;
+            if (o.prometheus != null) {
+                prom = new PrometheusWatcher(gw.http, o.prometheus, start);
+                prom.routes = Set.of(o.route);
+                prom.providers = Set.copyOf(providers);
+                prom.start();
+            }
             Load load = new Load(gw, o.rate, start, this::spec, spec -> down.size() < providers.size()).start();
             List<Map<String, Object>> events = new ArrayList<>();
             for (Step step : s.steps) {
@@ -1188,7 +1211,8 @@ public class GameDay {
             status.cooldownFirstMs.forEach((k, v) -> cooldowns.put(k, "first seen t=" + fmt(v / 1000.0)
                     + " s, in " + status.cooldownPolls.get(k) + " polls"));
             r.put("cooldowns_seen", cooldowns);
-            List<Map<String, Object>> alertRows = alerts.evaluate(metrics.samples);
+            List<Map<String, Object>> alertRows = alerts.evaluate(metrics.samples, Set.of(o.route),
+                    Set.copyOf(providers));
             r.put("alert_conditions", alertRows);
             if (prom != null) {
                 r.put("prometheus_alerts_seen", new TreeMap<>(prom.seen));
