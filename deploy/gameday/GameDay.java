@@ -92,6 +92,7 @@ public class GameDay {
                            --recovery-grace N   extra seconds to wait for the primary to be used again (default 12)
                   soak:    --minutes N (default 10)  --warmup-seconds N (default 30)  --chaos-seconds N (default 30)
                            --sample-seconds N (default 10)  --pid PID (RSS from /proc, forced GC with jcmd)
+                  both:    --gateway-log PATH   the gateway's console log: exact breaker transitions (run.sh sets it)
                            --cached-route NAME (default gameday-cached)  --max-heap-slope MiB/min (default 1.0)
                 """;
 
@@ -116,6 +117,7 @@ public class GameDay {
         double chaosSeconds = 30;
         double sampleSeconds = 10;
         long pid = -1;
+        String gatewayLog;
         double maxHeapSlope = 1.0;
         boolean help;
 
@@ -174,6 +176,7 @@ public class GameDay {
                     case "--chaos-seconds" -> o.chaosSeconds = Double.parseDouble(value);
                     case "--sample-seconds" -> o.sampleSeconds = Double.parseDouble(value);
                     case "--pid" -> o.pid = Long.parseLong(value);
+                    case "--gateway-log" -> o.gatewayLog = value;
                     case "--max-heap-slope" -> o.maxHeapSlope = Double.parseDouble(value);
                     default -> throw new IllegalArgumentException("unknown option " + key);
                 }
@@ -1063,6 +1066,70 @@ public class GameDay {
             return s;
         }
 
+        long logSize() {
+            try {
+                return o.gatewayLog == null ? 0 : Files.size(Path.of(o.gatewayLog));
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+
+        /**
+         * The breaker lines the gateway logged since the scenario started ({@code HH:mm:ss.SSS ... breaker
+         * route=R target=T state=S delay_ms=D}); null without --gateway-log.
+         */
+        List<Map<String, Object>> logTransitions() {
+            if (o.gatewayLog == null) {
+                return null;
+            }
+            byte[] all;
+            try {
+                all = Files.readAllBytes(Path.of(o.gatewayLog));
+            } catch (IOException e) {
+                return null;
+            }
+            String text = new String(all, (int) Math.min(logOffset, all.length), (int) Math.max(0, all.length - logOffset),
+                    StandardCharsets.UTF_8);
+            Pattern line = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}).*\\bbreaker route=(\\S+) target=(\\S+) state=(\\S+)"
+                    + "(?: delay_ms=(\\d+))?", Pattern.MULTILINE);
+            Matcher m = line.matcher(text);
+            Map<String, String> state = new LinkedHashMap<>();
+            List<Map<String, Object>> out = new ArrayList<>();
+            while (m.find()) {
+                if (!o.route.equals(m.group(2))) {
+                    continue;
+                }
+                String target = m.group(2) + ":" + m.group(3);
+                String to = m.group(4);
+                String from = state.getOrDefault(target, "closed");
+                state.put(target, to);
+                if (from.equals(to)) {
+                    continue;
+                }
+                long ms = Duration.between(wallStart, java.time.LocalTime.parse(m.group(1))).toMillis();
+                if (ms < -43_200_000L) {
+                    ms += 86_400_000L; // past midnight
+                }
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("t_s", round1(ms / 1000.0));
+                t.put("target", target);
+                t.put("from", from);
+                t.put("to", to);
+                if (m.group(5) != null) {
+                    t.put("delay_ms", Long.parseLong(m.group(5)));
+                }
+                out.add(t);
+            }
+            return out;
+        }
+
+        @SuppressWarnings("unchecked")
+        static List<Map<String, Object>> allTransitions(Map<String, Object> r) {
+            List<Map<String, Object>> l = new ArrayList<>((List<Map<String, Object>>) r.get("breaker_transitions"));
+            l.addAll((List<Map<String, Object>>) r.get("breaker_transitions_polled"));
+            return l;
+        }
+
         /** Steady mixed traffic: a third streaming; a fifth new questions, the rest from a small pool. */
         Spec spec(long i) {
             boolean stream = i % 3 == 2;
@@ -1090,14 +1157,18 @@ public class GameDay {
                 printScenario(rep);
             }
             System.out.printf(Locale.ROOT, "%n== summary%n");
-            System.out.printf(Locale.ROOT, "%-18s %6s %8s %6s %8s %8s %8s  %-24s %s%n", "scenario", "sent", "answered",
-                    "failed", "p50 ms", "p95 ms", "p99 ms", "breaker transitions", "verdict");
+            System.out.printf(Locale.ROOT, "%-17s %5s %8s %6s %6s %6s %6s %9s  %-36s %s%n", "scenario", "sent", "answered",
+                    "failed", "p50ms", "p95ms", "p99ms", "breakers", "answers by source", "verdict");
             for (Map<String, Object> r : reports) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> lat = (Map<String, Object>) r.get("latency_ms");
-                System.out.printf(Locale.ROOT, "%-18s %6s %8s %6s %8s %8s %8s  %-24s %s%n", r.get("scenario"),
+                @SuppressWarnings("unchecked")
+                Map<String, Object> sources = (Map<String, Object>) r.get("by_source");
+                String bySource = sources.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                        .collect(Collectors.joining(", "));
+                System.out.printf(Locale.ROOT, "%-17s %5s %8s %6s %6s %6s %6s %9s  %-36s %s%n", r.get("scenario"),
                         r.get("sent"), r.get("answered"), r.get("failed"), lat.get("p50"), lat.get("p95"),
-                        lat.get("p99"), ((List<?>) r.get("breaker_transitions")).size(), r.get("verdict"));
+                        lat.get("p99"), ((List<?>) r.get("breaker_transitions")).size(), bySource, r.get("verdict"));
             }
             Map<String, Object> top = new LinkedHashMap<>();
             top.put("kind", "gameday");
@@ -1116,9 +1187,15 @@ public class GameDay {
             return allPass ? 0 : 1;
         }
 
+        long logOffset;
+        java.time.LocalTime wallStart;
+
         Map<String, Object> play(Scenario s, double T) {
             gw.resetAll();
             down.clear();
+            sleepMs(100); // the reset's own log lines go before the offset
+            logOffset = logSize();
+            wallStart = java.time.LocalTime.now();
             long start = System.nanoTime();
             StatusPoller status = new StatusPoller(gw, Set.of(o.route), start).start(200);
             MetricsSampler metrics = new MetricsSampler(gw, start).start(1000);
@@ -1205,7 +1282,11 @@ public class GameDay {
                 m.put("to", t.to());
                 trans.add(m);
             }
-            r.put("breaker_transitions", trans);
+            List<Map<String, Object>> fromLog = logTransitions();
+            r.put("breaker_transitions_from", fromLog != null ? "the gateway log (exact)"
+                    : "polls of /admin/status every 200 ms (a half-open trial shorter than that can be missed)");
+            r.put("breaker_transitions", fromLog != null ? fromLog : trans);
+            r.put("breaker_transitions_polled", trans);
             r.put("status_polls", status.polls.get());
             Map<String, Object> cooldowns = new LinkedHashMap<>();
             status.cooldownFirstMs.forEach((k, v) -> cooldowns.put(k, "first seen t=" + fmt(v / 1000.0)
@@ -1254,13 +1335,14 @@ public class GameDay {
             }
             String primaryId = o.route + ":" + primary + "/";
             if (s.expectBreakerOpen) {
-                boolean opened = status.transitions.stream().anyMatch(t -> t.target().startsWith(primaryId)
-                        && t.to().equals("open"));
+                boolean opened = allTransitions(r).stream().anyMatch(t -> String.valueOf(t.get("target"))
+                        .startsWith(primaryId) && "open".equals(t.get("to")));
                 check(checks, "the breaker of " + primary + " opened", opened,
                         opened ? "seen in /admin/status" : "no closed->open seen in " + status.polls.get() + " polls");
             }
             if (s.expectNoBreakerOpen) {
-                List<Transition> opened = status.transitions.stream().filter(t -> t.to().equals("open")).toList();
+                List<String> opened = allTransitions(r).stream().filter(t -> "open".equals(t.get("to")))
+                        .map(t -> t.get("target") + " at t=" + t.get("t_s") + "s").distinct().toList();
                 check(checks, "no breaker opened (429s are handled by cooldowns, not breakers)", opened.isEmpty(),
                         opened.isEmpty() ? "none" : opened.toString());
             }
@@ -1316,9 +1398,14 @@ public class GameDay {
                         gwm.get("fallbacks_by_reason"), gwm.get("attempts_by_provider_outcome"));
             }
             List<Map<String, Object>> trans = (List<Map<String, Object>>) r.get("breaker_transitions");
-            System.out.printf(Locale.ROOT, "breakers:    %s%n", trans.isEmpty() ? "no transition seen (" + r.get("status_polls")
-                    + " polls of /admin/status)" : trans.stream().map(t -> t.get("target") + " " + t.get("from") + "->"
-                    + t.get("to") + " at t=" + t.get("t_s") + "s").collect(Collectors.joining("; ")));
+            System.out.printf(Locale.ROOT, "breakers:    (from %s)%n", r.get("breaker_transitions_from"));
+            if (trans.isEmpty()) {
+                System.out.printf(Locale.ROOT, "             no transition%n");
+            }
+            for (Map<String, Object> t : trans) {
+                System.out.printf(Locale.ROOT, "             t=%5s s  %s %s -> %s%s%n", t.get("t_s"), t.get("target"),
+                        t.get("from"), t.get("to"), t.get("delay_ms") == null ? "" : " (delay " + t.get("delay_ms") + " ms)");
+            }
             Map<String, Object> cd = (Map<String, Object>) r.get("cooldowns_seen");
             if (!cd.isEmpty()) {
                 System.out.printf(Locale.ROOT, "cooldowns:   %s%n", cd);

@@ -105,7 +105,7 @@ if [[ -z "$URL" ]]; then
   GW_PID=$!
   wait_http "$URL/q/health/ready" 60 "the gateway (log: $WORKDIR/gateway.log)" "$GW_PID"
   echo "run.sh: gateway pid $GW_PID on $URL ($JVM_OPTS; log $WORKDIR/gateway.log)"
-  DRIVER_ARGS+=(--pid "$GW_PID")
+  DRIVER_ARGS+=(--pid "$GW_PID" --gateway-log "$WORKDIR/gateway.log")
 fi
 
 if [[ "$PROM" == auto ]]; then

@@ -36,7 +36,8 @@ class GameDayIT {
             List<String> cmd = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), DRIVER.toString(),
                     "gameday", "--quick", "--scenario-seconds", "8", "--recovery-grace", "10",
-                    "--scenarios", String.join(",", SCENARIOS), "--url", gateway.url(), "--json", report.toString()));
+                    "--scenarios", String.join(",", SCENARIOS), "--url", gateway.url(), "--json", report.toString(),
+                    "--gateway-log", Path.of("target", "gateway-gameday.log").toString())); // GatewayProcess's log
             long start = System.nanoTime();
             Process driver = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
             boolean ended = driver.waitFor(150, TimeUnit.SECONDS);
