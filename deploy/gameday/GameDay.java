@@ -66,9 +66,15 @@ public class GameDay {
             System.out.println(Options.USAGE);
             return;
         }
-        Gateway gw = new Gateway(o);
-        gw.awaitReady(Duration.ofSeconds(30));
-        int code = o.mode.equals("soak") ? new Soak(o, gw).run() : new GameDayRun(o, gw).run();
+        int code;
+        try {
+            Gateway gw = new Gateway(o);
+            gw.awaitReady(Duration.ofSeconds(30));
+            code = o.mode.equals("soak") ? new Soak(o, gw).run() : new GameDayRun(o, gw).run();
+        } catch (IllegalStateException e) {
+            System.err.println("gameday: " + e.getMessage()); // e.g. a 401/403 of /admin: --admin-key
+            code = 2;
+        }
         System.exit(code);
     }
 

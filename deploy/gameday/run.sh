@@ -29,6 +29,12 @@ WORKDIR="target/gameday"
 PASS=()
 JSON_GIVEN=no
 
+version=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p')
+if [[ -z "$version" || "$version" -lt 21 ]]; then
+  echo "run.sh: $JAVA is Java ${version:-?}; Java 21+ is needed (set JAVA_HOME)" >&2
+  exit 2
+fi
+
 while [[ $# -gt 0 ]]; do
   case "$1" in
     gameday|soak) MODE="$1"; shift ;;
@@ -44,12 +50,6 @@ while [[ $# -gt 0 ]]; do
     *) PASS+=("$1"); shift ;;
   esac
 done
-
-version=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p')
-if [[ -z "$version" || "$version" -lt 21 ]]; then
-  echo "run.sh: $JAVA is Java ${version:-?}; Java 21+ is needed (set JAVA_HOME)" >&2
-  exit 2
-fi
 
 mkdir -p "$WORKDIR"
 WORKDIR="$(cd "$WORKDIR" && pwd)"
