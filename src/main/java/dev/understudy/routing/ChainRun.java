@@ -93,9 +93,20 @@ final class ChainRun {
                 e.getMessage()));
     }
 
+    /**
+     * A target passed over without a call. It is a fallback too (the answer will not come from it), counted
+     * as {@code circuit_open} / {@code cooldown} so that a route living on its backup during an outage shows
+     * in {@code understudy_fallbacks_total}; logged at debug only — one line per request would flood the log
+     * during an outage whose breaker transition was already logged.
+     */
     void skipped(Target t, String why) {
         t.meters().attempt(why, 0);
         attempts.add(new Attempt(t.provider(), t.model(), why, 0, 0, null));
+        String reason = "skipped_open".equals(why) ? "circuit_open" : "cooldown";
+        route.meters().fallback(reason);
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("fallback route=%s from=%s reason=%s", route.name(), t.id(), reason);
+        }
     }
 
     /** One structured line per fallback decision: route, from, to, reason (also as MDC fields). */

@@ -64,8 +64,14 @@ public class FallbackChain {
                     RetryPolicy.Decision decision = policy.decide(e, target, retriesDone, run.deadline);
                     if (decision instanceof RetryPolicy.RetrySame same) {
                         return Uni.createFrom().voidItem().onItem().delayIt().by(same.after())
-                                .chain(() -> run.mayRetry(target) ? attempt(run, index, retriesDone + 1)
-                                        : next(run, index + 1));
+                                .chain(() -> {
+                                    if (run.mayRetry(target)) {
+                                        return attempt(run, index, retriesDone + 1);
+                                    }
+                                    // the failures meanwhile opened its breaker: no retry, the next target
+                                    run.logFallback(target, index + 1, e.failure().label());
+                                    return next(run, index + 1);
+                                });
                     }
                     if (decision instanceof RetryPolicy.ReturnToCaller) {
                         return Uni.createFrom().item(new ChainResult(null, null, false, run.attempts(), e, null));

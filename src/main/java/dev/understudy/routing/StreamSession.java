@@ -37,6 +37,8 @@ public final class StreamSession {
 
     private int index;
     private int retriesDone;
+    /** The failure a pending same-target retry is for (the fallback reason if the breaker refuses the retry). */
+    private String lastFailure = "server";
     private int generation;
     private boolean done;
     private boolean started;
@@ -178,6 +180,7 @@ public final class StreamSession {
             RetryPolicy.Decision decision = policy.decide(e, target, retriesDone, run.deadline);
             if (decision instanceof RetryPolicy.RetrySame same) {
                 retriesDone++;
+                lastFailure = e.failure().label();
                 long ms = Math.max(1, (same.after().toNanos() + 999_999) / 1_000_000);
                 timer = vertx.setTimer(ms, id -> retryNow(gen));
             } else if (decision instanceof RetryPolicy.ReturnToCaller) {
@@ -204,7 +207,8 @@ public final class StreamSession {
             timer = -1;
             if (run.mayRetry(target)) {
                 startAttempt();
-            } else {
+            } else { // the failures meanwhile opened its breaker: no retry, the next target
+                run.logFallback(target, index + 1, lastFailure);
                 moveTo(index + 1);
             }
         }

@@ -54,6 +54,8 @@ class ResilienceTest {
         assertThat(metrics()).containsPattern(Pattern.compile(
                 "understudy_circuit_state\\{model=\"gpt-primary\",provider=\"primary\"[^}]*} 2\\.0"));
         assertThat(metrics()).containsPattern("understudy_attempts_total\\{[^}]*outcome=\"skipped_open\"");
+        assertThat(metrics()).as("a request that skips an open primary fell back: the fallback alert counts it")
+                .containsPattern("understudy_fallbacks_total\\{reason=\"circuit_open\",route=\"chain\"} [1-9]");
 
         primary().setDefault(Script.openAiAnswer("Hello from primary"));
         primary().setProbeResponse(Script.json(200, "{\"data\":[]}"));
