@@ -184,6 +184,13 @@ public interface UnderstudyConfig {
         @WithName("cache-first")
         @WithDefault("false")
         boolean cacheFirst();
+
+        /**
+         * {@code false}: the route is not served (no breakers, probes or metrics for it) — the way for a
+         * mounted config to switch off a route of the jar's own, such as {@code demo}.
+         */
+        @WithDefault("true")
+        boolean enabled();
     }
 
     interface Target {

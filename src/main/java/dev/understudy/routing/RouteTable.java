@@ -93,6 +93,10 @@ public class RouteTable {
             String name = e.getKey();
             UnderstudyConfig.Route r = e.getValue();
             String where = "understudy.routes." + name;
+            if (!r.enabled()) {
+                LOG.infof("route %s is off: %s.enabled is false", name, where);
+                continue;
+            }
             if (!STRATEGIES.contains(r.strategy())) {
                 problems.add(where + ".strategy: '" + r.strategy() + "' is not one of " + STRATEGIES);
             }

@@ -322,6 +322,19 @@ class HelmChartTest {
     }
 
     @Test
+    void switchesTheImagesDemoRouteOffOnceProviderKeysAreGivenUnlessTheValuesKeepIt() throws Exception {
+        Map<String, String> keys = Map.of("OPENAI_API_KEY", "from-the-secret");
+        Manifests withKeys = Chart.render(List.of(), Map.of("providerKeys.existingSecret", "provider-keys"));
+        assertThat(GatewayConfig.servedRoutes(gatewayConfig(withKeys, withKeys.one("Deployment")), keys))
+                .as("its always-failing mock would keep a breaker open and UnderstudyCircuitOpen firing")
+                .containsKey("default").doesNotContainKey("demo");
+        Manifests kept = Chart.render(List.of(), Map.of("providerKeys.existingSecret", "provider-keys",
+                "understudy.routes.demo.enabled", true));
+        assertThat(GatewayConfig.servedRoutes(gatewayConfig(kept, kept.one("Deployment")), keys))
+                .containsKeys("default", "demo");
+    }
+
+    @Test
     void theConfigMapOfEveryVariantIsAcceptedByTheGateway() throws Exception {
         Map<String, String> keys = Map.of("OPENAI_API_KEY", "from-the-secret", "ANTHROPIC_API_KEY", "from-the-secret");
 
@@ -339,7 +352,7 @@ class HelmChartTest {
         for (String example : List.of("redis", "monitoring", "keys")) {
             Manifests m = Chart.render(Chart.example(example));
             assertThat(GatewayConfig.servedRoutes(gatewayConfig(m, m.one("Deployment")), keys)).as(example)
-                    .containsKeys("default", "demo");
+                    .containsKey("default").doesNotContainKey("demo");
         }
 
         Manifests it = Chart.render(Tools.FIXTURES.resolve("values-it.yaml"));
