@@ -51,6 +51,8 @@ public class WaitQueue {
     private final java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final int maxMessages;
     private long timer = -1;
+    /** Set on shutdown: no new claims; one taken meanwhile is given back at once. */
+    private volatile boolean stopping;
 
     public WaitQueue(UnderstudyConfig config, RouteTable routes, FallbackChain chain, Vertx vertx,
             Instance<ReactiveRedisDataSource> redis, Metrics metrics) {
@@ -74,8 +76,14 @@ public class WaitQueue {
     /** A stopping gateway lets go of the requests it was working on, so another replica takes them at once. */
     void stop(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE)
             ShutdownEvent event) { // first: before anything slower runs on shutdown
+        stopping = true;
         if (timer != -1) {
             vertx.cancelTimer(timer);
+        }
+        // a round in flight releases its own claims when its attempts end (the store is still open here)
+        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (running.get() && System.nanoTime() < end) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
         }
         for (String id : java.util.List.copyOf(claimed)) {
             try {
@@ -102,7 +110,7 @@ public class WaitQueue {
 
     /** One round over the waiting requests; skipped while the previous round still runs. */
     void drain() {
-        if (!running.compareAndSet(false, true)) {
+        if (stopping || !running.compareAndSet(false, true)) {
             return;
         }
         store.pending()
@@ -120,6 +128,9 @@ public class WaitQueue {
     }
 
     private Uni<Void> attempt(String id) {
+        if (stopping) {
+            return Uni.createFrom().voidItem();
+        }
         return store.get(id).chain(q -> {
             if (q == null || !"queued".equals(q.status())) {
                 return Uni.createFrom().voidItem();
@@ -138,6 +149,9 @@ public class WaitQueue {
             return store.claim(id, owner, Duration.ofMinutes(2)).chain(mine -> {
                 if (!mine) {
                     return Uni.createFrom().voidItem();
+                }
+                if (stopping) { // shutdown began while the claim was on its way: leave it to another replica
+                    return store.release(id, owner);
                 }
                 claimed.add(id);
                 return answer(route, q).onFailure().call(() -> store.release(id, owner))
