@@ -1448,17 +1448,7 @@ public class GameDay {
                         + x.get("state") + (Objects.equals(x.get("health"), "ok") ? "" : "(" + x.get("health") + ")"))
                         .collect(Collectors.joining(", ")));
             }
-            System.out.println("checks:");
-            for (Map<String, Object> c : (List<Map<String, Object>>) r.get("checks")) {
-                System.out.printf(Locale.ROOT, "  [%s] %s: %s%n", Boolean.TRUE.equals(c.get("ok")) ? "ok" : "FAIL",
-                        c.get("check"), c.get("detail"));
-            }
-            if (r.containsKey("failed_examples")) {
-                System.out.println("failed requests (first 10):");
-                for (Object f : (List<Object>) r.get("failed_examples")) {
-                    System.out.println("  " + f);
-                }
-            }
+            printChecks(r, "failed_examples", "failed requests (first 10):");
             System.out.println("verdict:     " + r.get("verdict"));
         }
     }
@@ -1859,17 +1849,7 @@ public class GameDay {
             System.out.printf(Locale.ROOT, "trend (least squares): heap after forced GC %s MiB/min; minimum heap per minute %s "
                     + "MiB/min; max RSS per minute %s MiB/min%n", nz(m.get("slope_heap_after_forced_gc_mib_per_min")),
                     nz(m.get("slope_min_heap_per_minute_mib_per_min")), nz(m.get("slope_max_rss_per_minute_mib_per_min")));
-            System.out.println("checks:");
-            for (Map<String, Object> c : (List<Map<String, Object>>) rep.get("checks")) {
-                System.out.printf(Locale.ROOT, "  [%s] %s: %s%n", Boolean.TRUE.equals(c.get("ok")) ? "ok" : "FAIL",
-                        c.get("check"), c.get("detail"));
-            }
-            if (rep.containsKey("not_as_expected_examples")) {
-                System.out.println("requests not as expected (first 20):");
-                for (Object f : (List<Object>) rep.get("not_as_expected_examples")) {
-                    System.out.println("  " + f);
-                }
-            }
+            printChecks(rep, "not_as_expected_examples", "requests not as expected (first 20):");
             System.out.printf(Locale.ROOT, "verdict: %s   (JSON report: %s)%n", rep.get("verdict"), o.json);
         }
     }
@@ -2243,6 +2223,22 @@ public class GameDay {
                 b.append(indent).append(']');
             } else {
                 b.append(quote(v.toString()));
+            }
+        }
+    }
+
+    /** The report's checks, then (when there are some) its examples of what went wrong. */
+    @SuppressWarnings("unchecked")
+    static void printChecks(Map<String, Object> report, String examplesKey, String examplesTitle) {
+        System.out.println("checks:");
+        for (Map<String, Object> c : (List<Map<String, Object>>) report.get("checks")) {
+            System.out.printf(Locale.ROOT, "  [%s] %s: %s%n", Boolean.TRUE.equals(c.get("ok")) ? "ok" : "FAIL",
+                    c.get("check"), c.get("detail"));
+        }
+        if (report.containsKey(examplesKey)) {
+            System.out.println(examplesTitle);
+            for (Object f : (List<Object>) report.get(examplesKey)) {
+                System.out.println("  " + f);
             }
         }
     }
