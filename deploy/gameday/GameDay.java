@@ -838,8 +838,19 @@ public class GameDay {
             return sum;
         }
 
+        /** The first sample within {@code windowMs} before {@code now} (the window's start). */
+        static Sample windowStart(List<Sample> samples, Sample now, long windowMs) {
+            for (Sample s : samples) {
+                if (s.tMs() >= now.tMs() - windowMs) {
+                    return s;
+                }
+            }
+            return now;
+        }
+
         /**
-         * Walks the samples: at each, the conditions over a window of min(5m, time since the first sample).
+         * Walks the samples: at each, the conditions over a window of min(5m, time since the first sample) —
+         * min(2m, …) for UnderstudyRouteDown, which has a window of its own.
          * Returns per alert instance: seconds true, first and last true, longest streak.
          */
         List<Map<String, Object>> evaluate(List<Sample> samples, Set<String> onlyRoutes, Set<String> onlyProviders) {
@@ -847,18 +858,19 @@ public class GameDay {
             for (int i = 1; i < samples.size(); i++) {
                 Sample now = samples.get(i);
                 Sample prev = samples.get(i - 1);
-                Sample base = samples.get(0);
-                for (Sample s : samples) {
-                    if (s.tMs() >= now.tMs() - 300_000) {
-                        base = s;
-                        break;
-                    }
-                }
+                Sample base = windowStart(samples, now, 300_000); // rateWindow: 5m
+                Sample routeDownBase = windowStart(samples, now, 120_000); // UnderstudyRouteDown's own: 2m
                 if (base == now) {
                     continue;
                 }
                 long step = now.tMs() - prev.tMs();
-                Set<String> holding = conditions(base, now, onlyRoutes, onlyProviders).keySet();
+                Set<String> holding = new TreeSet<>();
+                conditions(base, now, onlyRoutes, onlyProviders).keySet().stream()
+                        .filter(k -> !k.startsWith("UnderstudyRouteDown{")).forEach(holding::add);
+                if (routeDownBase != now) {
+                    conditions(routeDownBase, now, onlyRoutes, onlyProviders).keySet().stream()
+                            .filter(k -> k.startsWith("UnderstudyRouteDown{")).forEach(holding::add);
+                }
                 for (String k : holding) {
                     long[] st = stats.computeIfAbsent(k, x -> new long[] {0, now.tMs(), 0, 0, 0, 0});
                     st[0] += step;
@@ -1060,7 +1072,7 @@ public class GameDay {
                     s.recoveredAtS = 0.60 * T;
                     s.expectLastResorts = true;
                     s.expectBreakerOpen = true;
-                    // not UnderstudyRouteDown: its condition needs a 5m window without a single provider answer
+                    // not UnderstudyRouteDown: its condition needs a 2m window without a single provider answer
                     s.expectedAlerts = List.of("UnderstudyLastResortAnswers", "UnderstudyCircuitOpen");
                     s.unexpectedAlerts = List.of();
                 }
@@ -1422,7 +1434,7 @@ public class GameDay {
                                 ? "never" : r.get("primary_answered_again_after_s") + " s later");
             }
             System.out.println("alerts (conditions of understudy-alerts.yaml on this scenario's metric deltas, window "
-                    + "min(5m, since start), without for:):");
+                    + "min(5m, since start; UnderstudyRouteDown min(2m, …)), without for:):");
             List<Map<String, Object>> alertRows = (List<Map<String, Object>>) r.get("alert_conditions");
             if (alertRows.isEmpty()) {
                 System.out.println("             none");
