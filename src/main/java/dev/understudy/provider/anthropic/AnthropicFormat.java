@@ -16,7 +16,6 @@ import dev.understudy.chat.ToolCall;
 import dev.understudy.chat.Usage;
 import dev.understudy.provider.Failure;
 import dev.understudy.provider.ProviderException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -173,7 +172,7 @@ public final class AnthropicFormat {
         if (m.toolCalls() != null) {
             for (ToolCall call : m.toolCalls()) {
                 blocks.addObject().put("type", "tool_use").put("id", call.id()).put("name", call.name())
-                        .set("input", parseArguments(call.arguments()));
+                        .set("input", dev.understudy.provider.json.Json.argumentsObject(call.arguments()));
             }
         }
         return blocks;
@@ -183,21 +182,6 @@ public final class AnthropicFormat {
         ArrayNode blocks = MAPPER.createArrayNode();
         blocks.addObject().put("type", "tool_result").put("tool_use_id", m.toolCallId()).put("content", m.text());
         return blocks;
-    }
-
-    /** Tool call arguments as a JSON object; {} when they are absent or not a JSON object. */
-    static ObjectNode parseArguments(String arguments) {
-        if (arguments != null && !arguments.isBlank()) {
-            try {
-                JsonNode node = MAPPER.readTree(arguments);
-                if (node != null && node.isObject()) {
-                    return (ObjectNode) node;
-                }
-            } catch (JsonProcessingException e) {
-                // fall through: the model produced broken arguments; send an empty input instead
-            }
-        }
-        return MAPPER.createObjectNode();
     }
 
     /** A final assistant turn is a prefill, which Anthropic rejects when it ends in whitespace. */
@@ -243,17 +227,10 @@ public final class AnthropicFormat {
                 }
             }
         }
-        String finish = finishReason(body.path("stop_reason").asText(null));
-        String content = hasText ? text.toString() : null;
-        String refusal = null;
-        if ("content_filter".equals(finish)) {
-            refusal = content != null && !content.isBlank() ? content : "The provider declined to answer.";
-            content = null;
-        }
         JsonNode usage = body.path("usage");
-        return new ChatResponse(body.path("id").asText(null), body.path("model").asText(null),
-                Instant.now().getEpochSecond(), content, calls.isEmpty() ? null : List.copyOf(calls), finish,
-                new Usage(inputTokens(usage), usage.path("output_tokens").asInt(0)), refusal);
+        return ChatResponse.fromBlocks(body.path("id").asText(null), body.path("model").asText(null),
+                hasText ? text.toString() : null, calls, finishReason(body.path("stop_reason").asText(null)),
+                new Usage(inputTokens(usage), usage.path("output_tokens").asInt(0)));
     }
 
     /** Anthropic stop_reason → OpenAI finish reason; null stays null. */

@@ -1,6 +1,5 @@
 package dev.understudy.provider.bedrock;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +15,6 @@ import dev.understudy.chat.Usage;
 import dev.understudy.provider.Failure;
 import dev.understudy.provider.ProviderException;
 import dev.understudy.provider.json.Json;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -181,7 +179,7 @@ public final class BedrockFormat {
         if (m.toolCalls() != null) {
             for (ToolCall call : m.toolCalls()) {
                 blocks.addObject().putObject("toolUse").put("toolUseId", call.id()).put("name", call.name())
-                        .set("input", arguments(call.arguments()));
+                        .set("input", Json.argumentsObject(call.arguments()));
             }
         }
         return blocks;
@@ -222,21 +220,6 @@ public final class BedrockFormat {
         String text = m.text();
         result.putArray("content").addObject().put("text", text.isEmpty() ? "(empty)" : text);
         return blocks;
-    }
-
-    /** Tool call arguments as a JSON object; {} when absent or not an object (Converse requires an object). */
-    private static JsonNode arguments(String arguments) {
-        if (arguments != null && !arguments.isBlank()) {
-            try {
-                JsonNode node = Json.MAPPER.readTree(arguments);
-                if (node != null && node.isObject()) {
-                    return node;
-                }
-            } catch (JsonProcessingException e) {
-                // broken arguments from an earlier model: send an empty input rather than fail the request
-            }
-        }
-        return Json.object();
     }
 
     /**
@@ -284,15 +267,8 @@ public final class BedrockFormat {
             }
             // reasoningContent, citations, guardContent: not part of the canonical answer
         }
-        String finish = finishReason(body.path("stopReason").asText(null));
-        String answer = hasText ? text.toString() : null;
-        String refusal = null;
-        if ("content_filter".equals(finish)) {
-            refusal = answer != null && !answer.isBlank() ? answer : "The provider declined to answer.";
-            answer = null;
-        }
-        return new ChatResponse(null, null, Instant.now().getEpochSecond(), answer,
-                calls.isEmpty() ? null : List.copyOf(calls), finish, usage(body.path("usage")), refusal);
+        return ChatResponse.fromBlocks(null, null, hasText ? text.toString() : null, calls,
+                finishReason(body.path("stopReason").asText(null)), usage(body.path("usage")));
     }
 
     /** Converse stopReason → OpenAI finish reason; null stays null. */

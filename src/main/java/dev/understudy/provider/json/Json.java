@@ -33,6 +33,24 @@ public final class Json {
         }
     }
 
+    /**
+     * Tool call arguments as a JSON object: {} when they are absent, broken (an earlier model's output) or not
+     * an object — Claude, on Anthropic and on Bedrock, requires an object, and an empty one beats a failed request.
+     */
+    public static ObjectNode argumentsObject(String arguments) {
+        if (arguments != null && !arguments.isBlank()) {
+            try {
+                JsonNode node = MAPPER.readTree(arguments);
+                if (node != null && node.isObject()) {
+                    return (ObjectNode) node;
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                // broken arguments: an empty input instead
+            }
+        }
+        return object();
+    }
+
     public static String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);
         return v == null || v.isNull() ? null : v.asText();
