@@ -2,17 +2,15 @@ package dev.understudy.api.anthropic;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.understudy.api.Annotations;
+import dev.understudy.api.SseAnswerWriter;
 import dev.understudy.api.SseOutput;
 import dev.understudy.chat.ChatChunk;
 import dev.understudy.chat.ChatResponse;
-import dev.understudy.chat.ChunkAccumulator;
 import dev.understudy.chat.ToolCall;
 import dev.understudy.chat.Usage;
 import dev.understudy.provider.json.Json;
-import dev.understudy.routing.Attempt;
 import dev.understudy.routing.ChainResult;
 import dev.understudy.routing.Route;
-import dev.understudy.routing.StreamSink;
 import dev.understudy.routing.Target;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -26,13 +24,8 @@ import java.util.function.Consumer;
  * then {@code message_delta} (stop reason, usage, the {@code understudy} object) and {@code message_stop}.
  * An incomplete answer ends with an {@code error} event and no {@code message_stop}.
  */
-final class AnthropicSseWriter implements StreamSink {
+final class AnthropicSseWriter extends SseAnswerWriter {
 
-    private final SseOutput out;
-    private final Route route;
-    private final Consumer<ChainResult> onFailBeforeStart;
-    private final BiConsumer<ChatResponse, Target> onAnswered;
-    private final ChunkAccumulator answer = new ChunkAccumulator();
     private final String id = AnthropicReplies.messageId();
     /** The index of the last content block (-1 before the first), its kind, and whether it was closed. */
     private int block = -1;
@@ -41,28 +34,17 @@ final class AnthropicSseWriter implements StreamSink {
 
     AnthropicSseWriter(SseOutput out, Route route, Consumer<ChainResult> onFailBeforeStart,
             BiConsumer<ChatResponse, Target> onAnswered) {
-        this.out = out;
-        this.route = route;
-        this.onFailBeforeStart = onFailBeforeStart;
-        this.onAnswered = onAnswered;
+        super(out, route, onFailBeforeStart, onAnswered);
     }
 
     @Override
-    public void start(Target target, boolean fallback, int tried, boolean capped) {
-        if (!out.open()) {
-            return;
-        }
-        HttpServerResponse response = out.response();
-        Annotations.fromProvider(route.name(), target, fallback, List.of(), capped).writeHeaders(response.headers());
-        response.headers().set("x-understudy-attempts", Integer.toString(tried));
-        SseOutput.start(response);
+    protected void opening(Target target) {
         out.write(messageStart(id, target.model()));
         out.write(SseOutput.event("ping", Json.object().put("type", "ping")));
     }
 
     @Override
-    public void content(ChatChunk chunk, Target target) {
-        answer.add(chunk);
+    protected void writeContent(ChatChunk chunk, Target target) {
         if (chunk.text() != null && !chunk.text().isEmpty()) {
             if (block < 0 || !textBlock || closed) {
                 openBlock(true, null, null);
@@ -86,30 +68,28 @@ final class AnthropicSseWriter implements StreamSink {
     }
 
     @Override
-    public void finish(ChatChunk finish, Target target, boolean fallback, List<Attempt> attempts,
-            boolean capped) {
-        route.meters().request("provider", "ok");
-        route.account(target, finish.usage());
+    protected void writeFinish(ChatChunk finish, Target target, Annotations annotations) {
         closeBlock();
-        out.write(messageDelta(finish.finishReason(), finish.usage(),
-                Annotations.fromProvider(route.name(), target, fallback, attempts, capped)));
+        out.write(messageDelta(finish.finishReason(), finish.usage(), annotations));
         out.end(SseOutput.event("message_stop", Json.object().put("type", "message_stop")));
-        answer.add(finish);
-        onAnswered.accept(answer.toResponse(id, target.model(), System.currentTimeMillis() / 1000), target);
     }
 
     @Override
-    public void failBeforeStart(ChainResult result) {
-        onFailBeforeStart.accept(result);
-    }
-
-    @Override
-    public void abort(String message, List<Attempt> attempts) {
-        route.meters().request("provider", "aborted");
+    protected Buffer abortEvent(String message, Annotations annotations) {
         ObjectNode event = Json.object().put("type", "error");
-        event.putObject("error").put("type", "api_error").put("message", "The answer is incomplete: " + message);
-        event.set("understudy", Annotations.none(route.name(), attempts).toJson());
-        out.end(SseOutput.event("error", event));
+        event.putObject("error").put("type", "api_error").put("message", message);
+        event.set("understudy", annotations.toJson());
+        return SseOutput.event("error", event);
+    }
+
+    @Override
+    protected String answerId() {
+        return id;
+    }
+
+    @Override
+    protected long createdSeconds() {
+        return System.currentTimeMillis() / 1000;
     }
 
     /** A last resort's whole answer as the real event sequence, in one write. */

@@ -2,19 +2,17 @@ package dev.understudy.api.openai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.understudy.api.Annotations;
+import dev.understudy.api.SseAnswerWriter;
 import dev.understudy.api.SseOutput;
 import dev.understudy.chat.ChatChunk;
 import dev.understudy.chat.ChatResponse;
-import dev.understudy.chat.ChunkAccumulator;
 import dev.understudy.chat.Ids;
 import dev.understudy.chat.ToolCall;
 import dev.understudy.chat.Usage;
 import dev.understudy.provider.json.Json;
 import dev.understudy.provider.openai.OpenAiFormat;
-import dev.understudy.routing.Attempt;
 import dev.understudy.routing.ChainResult;
 import dev.understudy.routing.Route;
-import dev.understudy.routing.StreamSink;
 import dev.understudy.routing.Target;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -28,79 +26,56 @@ import java.util.function.Consumer;
  * carries the {@code understudy} object (the headers were sent before a mid-stream failover could
  * happen); an incomplete answer ends with an in-band error event and no {@code [DONE]}.
  */
-final class OpenAiSseWriter implements StreamSink {
+final class OpenAiSseWriter extends SseAnswerWriter {
 
     private static final Buffer DONE = SseOutput.raw("data: [DONE]\n\n");
 
-    private final SseOutput out;
-    private final Route route;
     private final boolean includeUsage;
-    private final Consumer<ChainResult> onFailBeforeStart;
-    private final BiConsumer<ChatResponse, Target> onAnswered;
-    /** The whole answer as it streams by, for the emergency cache. */
-    private final ChunkAccumulator answer = new ChunkAccumulator();
     private final String id = Ids.completionId();
     private final long created = System.currentTimeMillis() / 1000;
     private boolean first = true;
 
     OpenAiSseWriter(SseOutput out, Route route, boolean includeUsage,
             Consumer<ChainResult> onFailBeforeStart, BiConsumer<ChatResponse, Target> onAnswered) {
-        this.out = out;
-        this.route = route;
+        super(out, route, onFailBeforeStart, onAnswered);
         this.includeUsage = includeUsage;
-        this.onFailBeforeStart = onFailBeforeStart;
-        this.onAnswered = onAnswered;
     }
 
     @Override
-    public void start(Target target, boolean fallback, int tried, boolean capped) {
-        if (!out.open()) {
-            return;
-        }
-        HttpServerResponse response = out.response();
-        Annotations.fromProvider(route.name(), target, fallback, List.of(), capped).writeHeaders(response.headers());
-        response.headers().set("x-understudy-attempts", Integer.toString(tried)); // so far; the final chunk has all
-        SseOutput.start(response);
-    }
-
-    @Override
-    public void content(ChatChunk chunk, Target target) {
-        answer.add(chunk);
+    protected void writeContent(ChatChunk chunk, Target target) {
         out.write(SseOutput.event(null, OpenAiFormat.writeChunk(id, target.model(), created, chunk, first)));
         first = false;
     }
 
     @Override
-    public void finish(ChatChunk finish, Target target, boolean fallback, List<Attempt> attempts,
-            boolean capped) {
-        route.meters().request("provider", "ok");
-        route.account(target, finish.usage());
+    protected void writeFinish(ChatChunk finish, Target target, Annotations annotations) {
         ObjectNode last = OpenAiFormat.writeChunk(id, target.model(), created,
                 new ChatChunk(first ? "" : null, null, finish.finishReason(), null), first);
-        last.set("understudy", Annotations.fromProvider(route.name(), target, fallback, attempts, capped).toJson());
+        last.set("understudy", annotations.toJson());
         out.write(SseOutput.event(null, last));
         if (includeUsage && finish.usage() != null) {
             out.write(SseOutput.event(null, OpenAiFormat.writeChunk(id, target.model(), created,
                     ChatChunk.finish(null, finish.usage()), false)));
         }
         out.end(DONE);
-        answer.add(finish);
-        onAnswered.accept(answer.toResponse(id, target.model(), created), target);
     }
 
     @Override
-    public void failBeforeStart(ChainResult result) {
-        onFailBeforeStart.accept(result);
-    }
-
-    @Override
-    public void abort(String message, List<Attempt> attempts) {
-        route.meters().request("provider", "aborted");
+    protected Buffer abortEvent(String message, Annotations annotations) {
         ObjectNode event = Json.object();
-        event.putObject("error").put("message", "The answer is incomplete: " + message)
-                .put("type", "server_error").put("code", "stream_interrupted");
-        event.set("understudy", Annotations.none(route.name(), attempts).toJson());
-        out.end(SseOutput.event(null, event));
+        event.putObject("error").put("message", message).put("type", "server_error").put("code", "stream_interrupted");
+        event.set("understudy", annotations.toJson());
+        return SseOutput.event(null, event);
+    }
+
+    @Override
+    protected String answerId() {
+        return id;
+    }
+
+    @Override
+    protected long createdSeconds() {
+        return created;
     }
 
     /**
