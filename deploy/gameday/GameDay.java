@@ -489,7 +489,31 @@ public class GameDay {
     record Transition(long tMs, String target, String from, String to) {
     }
 
-    static final class StatusPoller {
+    /** A daemon thread repeating one step until stopped (each subclass's loop body). */
+    abstract static class Poller {
+        final AtomicBoolean running = new AtomicBoolean(true);
+        private Thread thread;
+
+        void repeat(String name, Runnable step) {
+            thread = Thread.ofPlatform().daemon().name(name).start(() -> {
+                while (running.get()) {
+                    step.run();
+                }
+            });
+        }
+
+        /** Ends the loop and waits for it (at most 3 s). */
+        void halt() {
+            running.set(false);
+            try {
+                thread.join(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static final class StatusPoller extends Poller {
         final Gateway gw;
         final Set<String> routes;
         final long startNanos;
@@ -499,9 +523,7 @@ public class GameDay {
         final Map<String, Integer> cooldownPolls = new ConcurrentHashMap<>();
         final Map<String, Integer> openPolls = new ConcurrentHashMap<>();
         final Map<String, Long> lastDeadlineMs = new ConcurrentHashMap<>();
-        final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicInteger polls = new AtomicInteger();
-        Thread thread;
 
         StatusPoller(Gateway gw, Set<String> routes, long startNanos) {
             this.gw = gw;
@@ -512,11 +534,9 @@ public class GameDay {
         StatusPoller start(long periodMs) {
             poll(); // the initial states, not transitions
             transitions.clear();
-            thread = Thread.ofPlatform().daemon().name("status").start(() -> {
-                while (running.get()) {
-                    sleepMs(periodMs);
-                    poll();
-                }
+            repeat("status", () -> {
+                sleepMs(periodMs);
+                poll();
             });
             return this;
         }
@@ -559,24 +579,18 @@ public class GameDay {
         }
 
         void stop() {
-            running.set(false);
-            try {
-                thread.join(3000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            halt();
         }
     }
 
     record Sample(long tMs, Map<String, Double> values) {
     }
 
-    static final class MetricsSampler {
+    static final class MetricsSampler extends Poller {
         final Gateway gw;
         final long startNanos;
         final List<Sample> samples = new CopyOnWriteArrayList<>();
-        final AtomicBoolean running = new AtomicBoolean(true);
-        Thread thread;
+        private long next;
 
         MetricsSampler(Gateway gw, long startNanos) {
             this.gw = gw;
@@ -585,17 +599,15 @@ public class GameDay {
 
         MetricsSampler start(long periodMs) {
             sample();
-            thread = Thread.ofPlatform().daemon().name("metrics").start(() -> {
-                long next = System.nanoTime();
-                while (running.get()) {
-                    next += periodMs * 1_000_000L;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                    if (running.get()) {
-                        sample();
-                    }
+            next = System.nanoTime();
+            repeat("metrics", () -> { // at a fixed rate
+                next += periodMs * 1_000_000L;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                if (running.get()) {
+                    sample();
                 }
             });
             return this;
@@ -609,25 +621,18 @@ public class GameDay {
         }
 
         void stop() {
-            running.set(false);
-            try {
-                thread.join(3000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            halt();
             sample();
         }
     }
 
     /** Polls a real Prometheus for pending/firing alerts. */
-    static final class PrometheusWatcher {
+    static final class PrometheusWatcher extends Poller {
         final HttpClient http;
         final String url;
         final long startNanos;
         final Map<String, Map<String, Object>> seen = new ConcurrentHashMap<>();
-        final AtomicBoolean running = new AtomicBoolean(true);
         volatile String error;
-        Thread thread;
 
         PrometheusWatcher(HttpClient http, String url, long startNanos) {
             this.http = http;
@@ -636,11 +641,9 @@ public class GameDay {
         }
 
         PrometheusWatcher start() {
-            thread = Thread.ofPlatform().daemon().name("prometheus").start(() -> {
-                while (running.get()) {
-                    poll();
-                    sleepMs(1000);
-                }
+            repeat("prometheus", () -> {
+                poll();
+                sleepMs(1000);
             });
             return this;
         }
@@ -712,12 +715,7 @@ public class GameDay {
         }
 
         void stop() {
-            running.set(false);
-            try {
-                thread.join(3000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            halt();
             poll();
         }
     }
