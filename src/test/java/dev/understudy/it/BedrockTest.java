@@ -1,10 +1,10 @@
 package dev.understudy.it;
 
 import static dev.understudy.it.Calls.chat;
+import static dev.understudy.it.Calls.assertComplete;
 import static dev.understudy.it.Calls.events;
 import static dev.understudy.it.Calls.millisSince;
 import static dev.understudy.it.Calls.stream;
-import static dev.understudy.it.Calls.streamedText;
 import static dev.understudy.testing.BedrockProfile.Fakes.backup;
 import static dev.understudy.testing.BedrockProfile.Fakes.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -143,14 +143,5 @@ class BedrockTest {
         assertThat(bedrock().rejections()).singleElement().asString()
                 .startsWith("InvalidSignatureException: The request signature we calculated does not match");
         assertThat(bedrock().requests()).isEmpty();
-    }
-
-    private static void assertComplete(String sse, String text) {
-        List<String> events = events(sse);
-        assertThat(events).as(sse).isNotEmpty();
-        assertThat(events.get(events.size() - 1)).as(sse).isEqualTo("[DONE]");
-        assertThat(streamedText(sse)).isEqualTo(text);
-        assertThat(sse).contains("\"finish_reason\":\"stop\"");
-        assertThat(events).noneMatch(e -> e.startsWith("{\"error\""));
     }
 }

@@ -1,6 +1,7 @@
 package dev.understudy.it;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.response.Response;
 import java.util.ArrayList;
@@ -50,6 +51,16 @@ final class Calls {
             }
         }
         return text.toString();
+    }
+
+    /** A complete OpenAI stream: {@code text}, a stop finish, no error event, and {@code [DONE]} last. */
+    static void assertComplete(String sse, String text) {
+        List<String> events = events(sse);
+        assertThat(events).as(sse).isNotEmpty();
+        assertThat(events.get(events.size() - 1)).as(sse).isEqualTo("[DONE]");
+        assertThat(streamedText(sse)).isEqualTo(text);
+        assertThat(sse).contains("\"finish_reason\":\"stop\"");
+        assertThat(events).noneMatch(e -> e.startsWith("{\"error\""));
     }
 
     static long millisSince(long startNanos) {

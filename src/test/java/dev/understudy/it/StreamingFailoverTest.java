@@ -1,5 +1,6 @@
 package dev.understudy.it;
 
+import static dev.understudy.it.Calls.assertComplete;
 import static dev.understudy.it.Calls.events;
 import static dev.understudy.it.Calls.millisSince;
 import static dev.understudy.it.Calls.stream;
@@ -207,14 +208,6 @@ class StreamingFailoverTest {
 
     // --- assertions on the SSE body ---
 
-    private static void assertComplete(String sse, String text) {
-        List<String> events = events(sse);
-        assertThat(events).as(sse).isNotEmpty();
-        assertThat(events.get(events.size() - 1)).as(sse).isEqualTo("[DONE]");
-        assertThat(streamedText(sse)).isEqualTo(text);
-        assertThat(sse).contains("\"finish_reason\":\"stop\"");
-        assertThat(events).noneMatch(e -> e.startsWith("{\"error\""));
-    }
 
     private static void assertIncomplete(String sse) {
         List<String> events = events(sse);
