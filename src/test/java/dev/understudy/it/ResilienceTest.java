@@ -159,11 +159,8 @@ class ResilienceTest {
 
     /** Polls every 50 ms; fails after {@code limit}. */
     private static void awaitUpTo(Duration limit, BooleanSupplier condition) {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within " + limit).isLessThan(end);
-            pause(Duration.ofMillis(50));
-        }
+        assertThat(dev.understudy.testing.Await.within(limit, Duration.ofMillis(50), condition))
+                .as("condition not met within " + limit).isTrue();
     }
 
     /** The pacing of a client sending requests at intervals — not a wait for the gateway. */

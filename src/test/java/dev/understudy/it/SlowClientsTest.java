@@ -3,6 +3,7 @@ package dev.understudy.it;
 import static dev.understudy.testing.FakeProviders.primary;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.understudy.testing.Await;
 import dev.understudy.testing.FakeProvider;
 import dev.understudy.testing.FakeProviders;
 import dev.understudy.testing.GatewayProfile;
@@ -20,7 +21,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,17 +75,10 @@ class SlowClientsTest {
                     .getBytes(StandardCharsets.UTF_8));
             socket.getOutputStream().flush();
             // ...and never reads a byte of the answer
-            long start = System.nanoTime();
-            while (FakeProvider.held() == 0) {
-                assertThat(millisSince(start)).as("the upstream stream started").isLessThan(5000);
-                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-            }
-            long held = System.nanoTime();
-            while (FakeProvider.held() > 0) {
-                assertThat(millisSince(held)).as("upstream freed at the 1 s write-stall timeout, not the 10 s idle "
-                        + "timeout").isLessThan(5000);
-                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-            }
+            assertThat(Await.within(Duration.ofSeconds(5), Duration.ofMillis(20), () -> FakeProvider.held() > 0))
+                    .as("the upstream stream started").isTrue();
+            assertThat(Await.within(Duration.ofSeconds(5), Duration.ofMillis(20), () -> FakeProvider.held() == 0))
+                    .as("upstream freed at the 1 s write-stall timeout, not the 10 s idle timeout").isTrue();
             socket.setSoTimeout(5000);
             assertThat(drainedToEnd(socket.getInputStream())).as("the caller's connection was closed").isTrue();
         }
@@ -125,12 +118,9 @@ class SlowClientsTest {
         }
     }
 
-    private static void awaitNoUpstreamHeld() {
-        long start = System.nanoTime();
-        while (FakeProvider.held() > 0) { // earlier tests' stalls end by their timeouts
-            assertThat(millisSince(start)).isLessThan(3000);
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
+    private static void awaitNoUpstreamHeld() { // earlier tests' stalls end by their timeouts
+        assertThat(Await.within(Duration.ofSeconds(3), Duration.ofMillis(20), () -> FakeProvider.held() == 0))
+                .as("no upstream held by an earlier test").isTrue();
     }
 
     private static long millisSince(long start) {

@@ -4,7 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.understudy.testing.Await;
 import dev.understudy.testing.FakeProvider;
+import dev.understudy.testing.GatewayProcess;
 import dev.understudy.testing.PeerReplicasResource;
 import dev.understudy.testing.Script;
 import io.quarkus.test.common.WithTestResource;
@@ -16,7 +18,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,16 +138,11 @@ class TwoReplicasIT {
 
     /** Polls replica B until {@code condition} holds; returns the milliseconds since {@code since}. */
     private static long awaitOnB(String what, Predicate<TargetStatus> condition, long since) {
-        long deadline = System.nanoTime() + PROPAGATES_WITHIN.toNanos();
-        TargetStatus last;
-        do {
-            last = flakyStatus(onB());
-            if (condition.test(last)) {
-                return (System.nanoTime() - since) / 1_000_000;
-            }
-            pause(10);
-        } while (System.nanoTime() < deadline);
-        return fail("not within %d ms: %s (last seen %s)", PROPAGATES_WITHIN.toMillis(), what, last);
+        TargetStatus[] last = new TargetStatus[1];
+        if (Await.within(PROPAGATES_WITHIN, Duration.ofMillis(10), () -> condition.test(last[0] = flakyStatus(onB())))) {
+            return (System.nanoTime() - since) / 1_000_000;
+        }
+        return fail("not within %d ms: %s (last seen %s)", PROPAGATES_WITHIN.toMillis(), what, last[0]);
     }
 
     private static int chatCalls(FakeProvider fake) {
@@ -167,29 +163,19 @@ class TwoReplicasIT {
         replicaB = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(B_LOG.toFile()).start();
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portB + "/q/health/ready"))
+        HttpRequest readiness = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portB + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + B_START_WITHIN.toNanos();
-        while (true) {
-            if (!replicaB.isAlive()) {
-                fail("replica B exited with %d:%n%s", replicaB.exitValue(), bLog());
-            }
-            boolean up;
-            try {
-                up = http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                up = false;
-            }
-            // ready for this test only once it listens on the Redis channel, not merely serving HTTP
-            if (up && bLog().contains("peer sync: subscribed to understudy:health")) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("replica B not ready and subscribed within %d s:%n%s", B_START_WITHIN.toSeconds(), bLog());
-            }
-            pause(100);
+        // ready for this test only once it listens on the Redis channel, not merely serving HTTP
+        boolean ready = Await.within(B_START_WITHIN, Duration.ofMillis(100), () -> !replicaB.isAlive()
+                || GatewayProcess.answers200(http, readiness) && bLog().contains("peer sync: subscribed to understudy:health"));
+        if (!replicaB.isAlive()) {
+            fail("replica B exited with %d:%n%s", replicaB.exitValue(), bLog());
+        }
+        if (!ready) {
+            fail("replica B not ready and subscribed within %d s:%n%s", B_START_WITHIN.toSeconds(), bLog());
         }
     }
+
 
     private static String bLog() {
         try {
@@ -202,15 +188,6 @@ class TwoReplicasIT {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

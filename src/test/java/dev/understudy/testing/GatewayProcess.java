@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The packaged gateway (target/quarkus-app/quarkus-run.jar) as its own process, for tests about
@@ -73,26 +72,25 @@ public final class GatewayProcess implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
-        long end = System.nanoTime() + limit.toNanos();
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("gateway exited with " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            if (System.nanoTime() > end) {
-                close();
-                throw new IllegalStateException("gateway not ready within " + limit + ":\n" + log());
-            }
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        boolean up = Await.within(limit, Duration.ofMillis(100), () -> !process.isAlive() || answers200(http, ready));
+        if (!process.isAlive()) {
+            throw new IllegalStateException("gateway exited with " + process.exitValue() + ":\n" + log());
+        }
+        if (!up) {
+            close();
+            throw new IllegalStateException("gateway not ready within " + limit + ":\n" + log());
+        }
+    }
+
+    /** Does {@code request} get a 200 now (false while nothing listens)? */
+    public static boolean answers200(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

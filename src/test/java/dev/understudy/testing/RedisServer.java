@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -50,14 +51,12 @@ public final class RedisServer implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
         RedisServer server = new RedisServer(p, port);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_WITHIN_MS);
-        while (!server.pings()) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                server.close();
-                throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
-                        + READY_WITHIN_MS + " ms (alive=" + p.isAlive() + "); see " + log.toAbsolutePath());
-            }
-            sleep(50);
+        Process started = p;
+        if (!Await.within(Duration.ofMillis(READY_WITHIN_MS), Duration.ofMillis(50),
+                () -> !started.isAlive() || server.pings()) || !started.isAlive()) {
+            server.close();
+            throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
+                    + READY_WITHIN_MS + " ms (alive=" + started.isAlive() + "); see " + log.toAbsolutePath());
         }
         return server;
     }
@@ -117,15 +116,6 @@ public final class RedisServer implements AutoCloseable {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for redis-server", e);
         }
     }
 }
