@@ -9,7 +9,7 @@ import dev.understudy.health.CacheResource;
 import dev.understudy.health.SavingsResource;
 import dev.understudy.health.StatusResource;
 import dev.understudy.provider.json.Json;
-import dev.understudy.security.AuthException;
+import dev.understudy.security.AdminGuard;
 import dev.understudy.security.Keys;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -67,9 +67,8 @@ public class AdminApi {
         if (enabled && port.isEmpty()) {
             mount(router);
         } else {
-            router.route("/admin/*").order(-100).handler(ctx -> ChatEndpoint.writeJson(ctx.response(), 404,
-                    OpenAiErrors.body(enabled ? "The admin API is served on its own port." : "The admin API is "
-                            + "disabled.", "invalid_request_error", "not_found", null)));
+            router.route("/admin/*").order(-100).handler(ctx -> notFound(ctx, enabled
+                    ? "The admin API is served on its own port." : "The admin API is disabled."));
         }
     }
 
@@ -79,8 +78,7 @@ public class AdminApi {
         }
         Router router = Router.router(vertx);
         mount(router);
-        router.route().last().handler(ctx -> ChatEndpoint.writeJson(ctx.response(), 404, OpenAiErrors.body(
-                "Only /admin/* is served on the admin port.", "invalid_request_error", "not_found", null)));
+        router.route().last().handler(ctx -> notFound(ctx, "Only /admin/* is served on the admin port."));
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port.getAsInt())
                         .setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS))
                 .requestHandler(router);
@@ -102,7 +100,8 @@ public class AdminApi {
     }
 
     private void mount(Router router) {
-        router.route("/admin/*").order(-100).handler(this::guard);
+        router.route("/admin/*").order(-100).handler(ctx -> AdminGuard.guard(ctx, () -> keys.authenticateAdmin(
+                ctx.request())));
         router.route("/admin/chaos").order(-99).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         router.get("/admin/status").handler(ctx -> ok(ctx, status.status()));
         router.post("/admin/breakers/reset").handler(ctx -> ok(ctx, status.reset(ctx.request().getParam("target"))));
@@ -123,19 +122,13 @@ public class AdminApi {
                 e -> ChatEndpoint.writeJson(ctx.response(), 503, OpenAiErrors.body("The cache could not be cleared: "
                         + "its store did not answer.", "api_error", "cache_unavailable", null))));
         router.get("/admin/savings").handler(ctx -> ok(ctx, savings.savings()));
-        router.route("/admin/*").last().handler(ctx -> ChatEndpoint.writeJson(ctx.response(), 404, OpenAiErrors.body(
-                "No admin endpoint " + ctx.request().method() + " " + ctx.normalizedPath() + ".",
-                "invalid_request_error", "not_found", null)));
+        router.route("/admin/*").last().handler(ctx -> notFound(ctx, "No admin endpoint " + ctx.request().method()
+                + " " + ctx.normalizedPath() + "."));
     }
 
-    private void guard(RoutingContext ctx) {
-        try {
-            keys.authenticateAdmin(ctx.request());
-            ctx.next();
-        } catch (AuthException e) {
-            ChatEndpoint.writeJson(ctx.response(), e.status(), OpenAiErrors.body(e.getMessage(),
-                    OpenAiErrors.typeFor(e.status()), e.code(), null));
-        }
+    private static void notFound(RoutingContext ctx, String message) {
+        ChatEndpoint.writeJson(ctx.response(), 404, OpenAiErrors.body(message, "invalid_request_error", "not_found",
+                null));
     }
 
     private static void ok(RoutingContext ctx, JsonNode body) {

@@ -27,7 +27,8 @@ public class AdminGuard {
         }
     }
 
-    private static void guard(io.vertx.ext.web.RoutingContext ctx, Runnable check) {
+    /** Runs {@code check}; passes the request on, or answers its {@link AuthException} in the OpenAI shape. */
+    public static void guard(io.vertx.ext.web.RoutingContext ctx, Runnable check) {
         try {
             check.run();
             ctx.next();
