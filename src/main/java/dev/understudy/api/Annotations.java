@@ -10,7 +10,7 @@ import io.vertx.core.http.HttpHeaders;
 import java.util.List;
 
 /**
- * The {@code x-understudy-*} headers and the {@code understudy} body object of DESIGN.md §2: what
+ * The {@code x-understudy-*} headers and the {@code understudy} body object of docs/api.md: what
  * answered, from where, after how many tries, and what the end user should be told.
  */
 public record Annotations(String route, Target answered, String source, boolean fallback, String notice,

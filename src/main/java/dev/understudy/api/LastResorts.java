@@ -14,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 
 /**
- * What the caller gets when no target answered, in order (DESIGN.md §1): the provider's own rejection
+ * What the caller gets when no target answered, in order (docs/last-resorts.md): the provider's own rejection
  * if it was the caller's fault; else the exact cached answer → a similar question's answer → a place in
  * the wait queue (if the caller can wait) → the route's static answer → a 503 with Retry-After.
  * Every degraded answer says so: {@code x-understudy-source}, {@code degraded: true} and a notice.
@@ -25,7 +25,7 @@ public class LastResorts {
     public static final String CACHE_NOTICE = "Cached response due to high demand";
     public static final String QUEUE_NOTICE = "Your request is queued and will be answered when service recovers";
 
-    /** The caller's optional hints (DESIGN.md §2) and its tenant (null until caller keys exist). */
+    /** The caller's optional hints (docs/api.md) and its tenant (null until caller keys exist). */
     public record Hints(String category, boolean canWait, boolean noCache, String tenant, Integer tier) {
     }
 

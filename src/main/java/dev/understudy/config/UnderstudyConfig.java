@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
-/** The {@code understudy.*} configuration of DESIGN.md §3. Checked at start-up by {@code RouteTable}. */
+/** The {@code understudy.*} configuration (docs/configuration.md). Checked at start-up by {@code RouteTable}. */
 @ConfigMapping(prefix = "understudy")
 public interface UnderstudyConfig {
 

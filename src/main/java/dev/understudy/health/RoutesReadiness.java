@@ -11,7 +11,7 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Ready while every route can answer: a target that would take a call now (breaker closed or due for
  * its trial, not cooling down, not misconfigured) or a last resort (configured degraded answers).
- * See README "Readiness" for why a provider outage alone should not take every replica out.
+ * See docs/resilience.md, "Readiness and liveness", for why a provider outage alone should not take every replica out.
  */
 @Readiness
 @ApplicationScoped

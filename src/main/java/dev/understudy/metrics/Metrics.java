@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Every metric name of DESIGN.md §5 lives here. Meters are created once per route and target and
+ * Every metric name (docs/operations.md) lives here. Meters are created once per route and target and
  * kept on them ({@link RouteMeters}, {@link TargetMeters}), so the request path does no lookups.
  * Tags stay low-cardinality: route, provider, model, outcome, source, reason, kind.
  */

@@ -1,7 +1,7 @@
 package dev.understudy.provider;
 
 /**
- * What went wrong in one attempt, and so what the fallback chain does next (DESIGN.md §4).
+ * What went wrong in one attempt, and so what the fallback chain does next (docs/failure-semantics.md).
  * The decision table lives here, in one place, rather than spread over the chain.
  */
 public enum Failure {

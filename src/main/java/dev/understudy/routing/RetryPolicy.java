@@ -9,7 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Decides, after a failed attempt, between trying the same target again (and after how long), the next
- * target, or giving the error back to the caller — the table of DESIGN.md §4. Shared by the streaming
+ * target, or giving the error back to the caller — the table of docs/failure-semantics.md. Shared by the streaming
  * and non-streaming chains.
  */
 @ApplicationScoped

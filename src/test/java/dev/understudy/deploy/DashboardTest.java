@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * deploy/grafana/understudy-dashboard.json: valid dashboard JSON whose every query is PromQL that
- * promtool accepts (Grafana's variables filled in), covering every metric of DESIGN.md section 5.
+ * promtool accepts (Grafana's variables filled in), covering every metric of docs/operations.md.
  */
 class DashboardTest {
 
     private static final Path DASHBOARD = Tools.DEPLOY.resolve("grafana/understudy-dashboard.json");
-    /** DESIGN.md section 5, as Prometheus names them (histograms by their base name). */
+    /** The metrics of docs/operations.md, as Prometheus names them (histograms by their base name). */
     static final Set<String> DESIGN_METRICS = Set.of("understudy_requests_total", "understudy_attempts_total",
             "understudy_fallbacks_total", "understudy_circuit_state", "understudy_upstream_latency_seconds",
             "understudy_cache_lookups_total", "understudy_queue_depth", "understudy_cost_usd_total",

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class DeployedGatewayIT {
 
     /**
-     * DESIGN.md section 5 names that an alert or the dashboard reads but no code emits yet (empty since
+     * Documented metric names (docs/operations.md) that an alert or the dashboard reads but no code emits yet (empty since
      * understudy_cost_usd_total landed); the check below says when an entry has become stale.
      */
     private static final Set<String> NOT_EMITTED_YET = Set.of();

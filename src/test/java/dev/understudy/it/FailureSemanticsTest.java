@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md §4, non-streaming: one test per row of the failure table, against real HTTP fakes.
+ * docs/failure-semantics.md, non-streaming: one test per row of the failure table, against real HTTP fakes.
  * The profile sets timeout 1 s, retries 1, backoff 20 ms, max-backoff 2 s.
  */
 @QuarkusTest

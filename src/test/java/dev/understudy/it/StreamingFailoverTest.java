@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md §4, streaming: failover before the first chunk is invisible; after it the answer is
+ * docs/failure-semantics.md, streaming: failover before the first chunk is invisible; after it the answer is
  * continued on the next target or ends with an in-band error — never a truncated answer that looks
  * complete. The profile sets first-token-timeout and idle-timeout to 500 ms.
  */

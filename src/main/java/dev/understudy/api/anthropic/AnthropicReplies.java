@@ -50,7 +50,7 @@ public final class AnthropicReplies implements Replies {
         ObjectNode body = Json.object().put("type", "error");
         ObjectNode error = body.putObject("error").put("type", typeFor(status)).put("message", message);
         if (code != null) {
-            error.put("code", code); // an extension: the Anthropic shape has none, DESIGN.md asks for one
+            error.put("code", code); // an extension: the Anthropic shape has none, the gateway's API asks for one (docs/api.md)
         }
         return body;
     }

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * Bedrock's errors mapped into DESIGN.md §4's table. Bedrock names the error in the
+ * Bedrock's errors mapped into the failure table of docs/failure-semantics.md. Bedrock names the error in the
  * {@code x-amzn-ErrorType} header ({@code ThrottlingException:http://internal.amazon.com/...}) and puts
  * {@code {"message": ...}} in the body; in a stream it sends an {@code exception} message instead.
  * Types not listed here fall back to the shared status-based {@link HttpErrors} classification.

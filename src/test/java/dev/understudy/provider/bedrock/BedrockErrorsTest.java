@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Bedrock's error types mapped into DESIGN.md §4's table. */
+/** Bedrock's error types mapped into the failure table of docs/failure-semantics.md. */
 class BedrockErrorsTest {
 
     static ProviderException classify(int status, String type, String message) {
