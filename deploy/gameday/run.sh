@@ -12,7 +12,8 @@
 #   --no-prometheus    do not (default: started for `gameday` when a prometheus binary is on the PATH)
 #   --workdir DIR      logs, Prometheus data and the JSON report (default target/gameday)
 #
-# Needs Java 21+ ($JAVA_HOME/bin/java if JAVA_HOME is set) and, unless --url, a packaged gateway:
+# Needs Java 22+ ($JAVA_HOME/bin/java if JAVA_HOME is set, else found like ./mvnw does) and, unless --url,
+# a packaged gateway:
 #   ./mvnw -B -ntp -q package -DskipTests
 set -euo pipefail
 
@@ -20,6 +21,10 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
 
+# The driver is several source files run by the JDK's multi-file source launcher (JDK 22+). Without JAVA_HOME,
+# an older `java` on the PATH makes this find an installed JDK 22+ (the same search as ./mvnw).
+UNDERSTUDY_MIN_JDK=22
+. "$ROOT/.mvn/jdk.sh"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 MODE=gameday
 URL=""
@@ -30,8 +35,8 @@ PASS=()
 JSON_GIVEN=no
 
 version=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p')
-if [[ -z "$version" || "$version" -lt 21 ]]; then
-  echo "run.sh: $JAVA is Java ${version:-?}; Java 21+ is needed (set JAVA_HOME)" >&2
+if [[ -z "$version" || "$version" -lt 22 ]]; then
+  echo "run.sh: $JAVA is Java ${version:-?}; Java 22+ is needed (the multi-file source launcher; set JAVA_HOME)" >&2
   exit 2
 fi
 
@@ -46,7 +51,7 @@ while [[ $# -gt 0 ]]; do
     --no-prometheus) PROM=no; shift ;;
     --workdir) WORKDIR="$2"; shift 2 ;;
     --json|--json=*) JSON_GIVEN=yes; PASS+=("$1"); [[ "$1" == --json ]] && { PASS+=("$2"); shift; }; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exec "$JAVA" "$HERE/GameDay.java" --help ;;
+    -h|--help) sed -n '2,18p' "$0"; exec "$JAVA" "$HERE/GameDay.java" --help ;;
     *) PASS+=("$1"); shift ;;
   esac
 done
