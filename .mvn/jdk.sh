@@ -1,7 +1,8 @@
 # Sourced by ./mvnw before it starts Maven: finds a JDK 21+ when JAVA_HOME is unset and the `java` on the PATH
-# is older (deploy/gameday/run.sh sources it too, with UNDERSTUDY_MIN_JDK=22). Why Maven itself (not only the compiler, which a Maven toolchain could pick): Quarkus builds the
-# application inside Maven's JVM and loads its classes there, so that JVM must read Java 21 class files.
-# JAVA_HOME, when set, is always respected. POSIX sh: mvnw runs with `set -euf`.
+# is older (deploy/gameday/run.sh sources it too, with UNDERSTUDY_MIN_JDK=22). Why Maven's own JVM, not only the
+# compiler's (which a Maven toolchain could pick): Quarkus builds the application inside Maven's JVM and loads its
+# classes there, so that JVM must read Java 21 class files. JAVA_HOME, when set, is always respected.
+# POSIX sh: mvnw runs with `set -euf`.
 
 understudy_jdk_feature() { # the feature release (21, 25, ...) of the JDK at $1, from its `release` file; else 0
   _v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$1/release" 2>/dev/null || :)

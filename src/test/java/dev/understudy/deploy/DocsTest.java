@@ -83,6 +83,15 @@ class DocsTest {
     }
 
     @Test
+    void ciRunsExactlyTheReadmesTestCommand() throws IOException {
+        List<String> ci = Files.readAllLines(Tools.PROJECT.resolve(".ci/run")).stream()
+                .filter(l -> l.startsWith("./mvnw")).toList();
+        assertThat(ci).as(".ci/run's Maven command").hasSize(1);
+        String readme = Files.readString(README);
+        assertThat(readme).as("README.md's quick start").contains("\n" + ci.get(0) + " ");
+    }
+
+    @Test
     void everyRelativeLinkOfTheReadmeAndTheDocsResolves() throws IOException {
         List<String> broken = new ArrayList<>();
         for (Path page : markdownPages()) {
