@@ -55,6 +55,12 @@ public final class AzureOpenAiAdapter extends HttpProviderAdapter {
     /** The adapter of one configured {@code type: azure-openai} provider (checked before by RouteTable). */
     public static AzureOpenAiAdapter create(Vertx vertx, String name, UnderstudyConfig.Provider p,
             Map<String, String> env) {
+        return create(vertx, name, p, env, Clock.systemUTC());
+    }
+
+    /** @param clock when tokens expire and refreshes are due (a test moves it by hand) */
+    public static AzureOpenAiAdapter create(Vertx vertx, String name, UnderstudyConfig.Provider p,
+            Map<String, String> env, Clock clock) {
         String base = p.baseUrl().orElseThrow();
         MultiMap fixed = MultiMap.caseInsensitiveMultiMap()
                 .set("Content-Type", "application/json")
@@ -65,7 +71,7 @@ public final class AzureOpenAiAdapter extends HttpProviderAdapter {
         if (key.isPresent()) {
             fixed.set("api-key", key.get());
         } else {
-            OAuthTokens tokens = AzureSettings.entra(p, env, vertx, Clock.systemUTC());
+            OAuthTokens tokens = AzureSettings.entra(p, env, vertx, clock);
             if (tokens == null) {
                 throw new IllegalStateException("understudy.providers." + name + ": no Azure credentials");
             }

@@ -63,6 +63,12 @@ public final class VertexAdapter implements ProviderAdapter {
 
     /** The adapter of one configured {@code type: vertex} provider (checked before by RouteTable). */
     public static VertexAdapter create(Vertx vertx, String name, UnderstudyConfig.Provider p, Map<String, String> env) {
+        return create(vertx, name, p, env, Clock.systemUTC());
+    }
+
+    /** @param clock when tokens expire and refreshes are due (a test moves it by hand) */
+    public static VertexAdapter create(Vertx vertx, String name, UnderstudyConfig.Provider p, Map<String, String> env,
+            Clock clock) {
         String project = VertexSettings.project(p, env).orElseThrow();
         String location = VertexSettings.location(p, env).orElseThrow();
         String endpoint = VertexSettings.endpoint(p, location);
@@ -70,7 +76,7 @@ public final class VertexAdapter implements ProviderAdapter {
                 .set("Content-Type", "application/json")
                 .set("Accept", "application/json, text/event-stream");
         p.headers().forEach(fixed::set);
-        BearerHeaders auth = new BearerHeaders(VertexSettings.tokens(p, env, vertx, Clock.systemUTC()), fixed);
+        BearerHeaders auth = new BearerHeaders(VertexSettings.tokens(p, env, vertx, clock), fixed);
         LOG.infof("provider %s: Vertex AI %s, project %s, location %s, credentials from %s", name, endpoint, project,
                 location, auth.describe());
         return new VertexAdapter(new UpstreamClient(vertx, endpoint, p.maxConnections()), auth, fixed, project,
