@@ -96,7 +96,14 @@ public final class FakeGoogle extends TokenServer {
         return this;
     }
 
+    private static final Map<String, KeyPair> KEYS = new ConcurrentHashMap<>();
+
+    /** An RSA-2048 key pair generated from {@code seed} (once per JVM and seed: generating one takes a while). */
     public static KeyPair keyPair(String seed) {
+        return KEYS.computeIfAbsent(seed, FakeGoogle::generate);
+    }
+
+    private static KeyPair generate(String seed) {
         try {
             SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
             random.setSeed(seed.getBytes(UTF_8));
