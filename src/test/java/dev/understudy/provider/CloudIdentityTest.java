@@ -251,6 +251,14 @@ class CloudIdentityTest {
         assertThat(endpoint.refusals()).isEmpty();
     }
 
+    @Test
+    void redactsGoogleTokensJwtsAndPrivateKeysFromMessages() {
+        String text = Redactor.redact("token ya29.a0AfH6SMBx-example_token, assertion "
+                + "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl, key -----BEGIN PRIVATE KEY-----\nMIIEvQIBADAN");
+        assertThat(text).doesNotContain("a0AfH6SMBx").doesNotContain("eyJpc3MiOiJ4In0").doesNotContain("MIIEvQ")
+                .contains("[REDACTED]");
+    }
+
     // ------------------------------------------------------------------ settings and prices
 
     @Test
