@@ -26,7 +26,7 @@ public interface ProviderAdapter {
     /** Whether the provider continues a final assistant turn (prefill) instead of answering anew. */
     boolean supportsPrefill();
 
-    /** Whether {@code model} on this endpoint continues a final assistant turn; by default {@link #supportsPrefill()}. */
+    /** Whether {@code model} on this endpoint continues a final assistant turn; by default {@link #supportsPrefill}. */
     default boolean supportsPrefill(String model) {
         return supportsPrefill();
     }

@@ -130,7 +130,8 @@ class CloudProvidersTest {
         assertThat(vertex().requests()).hasSize(4);
         assertThat(vertex().requests().stream().map(r -> r.header("Authorization")).collect(Collectors.toSet()))
                 .as("one token for every request").hasSize(1);
-        assertThat(google().tokensIssued() - before).as("at most the first use asked for a token").isLessThanOrEqualTo(1);
+        assertThat(google().tokensIssued() - before).as("at most the first use asked for a token")
+                .isLessThanOrEqualTo(1);
     }
 
     @Test
@@ -273,7 +274,8 @@ class CloudProvidersTest {
                 .header("x-understudy-provider", "openai")
                 .body("understudy.attempts.outcome", contains("misconfigured", "ok"))
                 .body("understudy.attempts[0].error", containsString("AADSTS7000215"))
-                .body("understudy.attempts[0].error", not(containsString(CloudProfile.CLIENT_SECRET.replace('9', '1'))));
+                .body("understudy.attempts[0].error",
+                        not(containsString(CloudProfile.CLIENT_SECRET.replace('9', '1'))));
         assertThat(azure().requests()).as("no request without a token").isEmpty();
         assertThat(azure().refusals()).isEmpty();
     }

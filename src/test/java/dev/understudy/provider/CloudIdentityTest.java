@@ -157,7 +157,8 @@ class CloudIdentityTest {
                 .isInstanceOfSatisfying(ProviderException.class, e -> {
                     assertThat(e.failure()).isEqualTo(Failure.MISCONFIGURED);
                     assertThat(e.getMessage()).contains("invalid_grant: Invalid JWT Signature.");
-                    String key = java.util.Base64.getEncoder().encodeToString(stranger.keys().getPrivate().getEncoded());
+                    String key = java.util.Base64.getEncoder()
+                            .encodeToString(stranger.keys().getPrivate().getEncoded());
                     assertThat(e.getMessage()).doesNotContain(key.substring(400, 440));
                 });
         assertThat(endpoint.requests()).as("no model request without a token").isEmpty();

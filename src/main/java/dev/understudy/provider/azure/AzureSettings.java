@@ -29,10 +29,12 @@ public final class AzureSettings {
         String where = "understudy.providers." + name;
         List<String> problems = new ArrayList<>();
         if (p.baseUrl().filter(u -> !u.isBlank()).isEmpty()) {
-            problems.add(where + ".base-url is required for type azure-openai, e.g. https://my-resource.openai.azure.com");
+            problems.add(where + ".base-url is required for type azure-openai, e.g. "
+                    + "https://my-resource.openai.azure.com");
         }
         if (!API_VERSION.matcher(p.apiVersion()).matches()) {
-            problems.add(where + ".api-version: '" + p.apiVersion() + "' is neither v1 nor a dated version like 2024-10-21");
+            problems.add(where + ".api-version: '" + p.apiVersion()
+                    + "' is neither v1 nor a dated version like 2024-10-21");
         }
         if (p.clientSecret().isPresent() && p.federatedTokenFile().isPresent()) {
             problems.add(where + ": client-secret and federated-token-file exclude each other");

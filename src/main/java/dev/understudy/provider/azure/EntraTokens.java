@@ -39,7 +39,8 @@ final class EntraTokens extends OAuthTokens {
     @Override
     protected Uni<AccessToken> fetch() {
         Instant now = clock.instant();
-        Uni<String> assertion = federatedTokenFile == null ? Uni.createFrom().nullItem() : readToken(federatedTokenFile);
+        Uni<String> assertion = federatedTokenFile == null ? Uni.createFrom().nullItem()
+                : readToken(federatedTokenFile);
         return assertion.flatMap(jwt -> {
             Map<String, String> form = new LinkedHashMap<>();
             form.put("grant_type", "client_credentials");

@@ -147,7 +147,8 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
         return Multi.createFrom().deferred(() -> {
             StreamDecoder decoder = newStreamDecoder();
             Uni<MultiMap> current = currentHeaders();
-            Multi<SseEvent> events = current == null ? upstream.post(path, headers, body, this::isTerminal, this::classify)
+            Multi<SseEvent> events = current == null
+                    ? upstream.post(path, headers, body, this::isTerminal, this::classify)
                     : current.toMulti().onItem().transformToMultiAndConcatenate(
                             h -> upstream.post(path, h, body, this::isTerminal, this::classify));
             return events.onItem().transformToIterable(event -> malformed.decode(() -> decoder.decode(event)));
