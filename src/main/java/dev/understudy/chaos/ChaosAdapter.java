@@ -61,6 +61,11 @@ public final class ChaosAdapter implements ProviderAdapter {
     }
 
     @Override
+    public boolean supportsPrefill(String model) {
+        return real.supportsPrefill(model);
+    }
+
+    @Override
     public long malformedEvents() {
         return real.malformedEvents();
     }

@@ -99,7 +99,7 @@ public interface UnderstudyConfig {
     }
 
     interface Provider {
-        /** openai | anthropic | bedrock | mock */
+        /** openai | anthropic | bedrock | vertex | azure-openai | mock */
         String type();
 
         @WithName("base-url")
@@ -143,6 +143,43 @@ public interface UnderstudyConfig {
         /** Bedrock: the role assumed with the web-identity token (default AWS_ROLE_ARN). */
         @WithName("role-arn")
         Optional<String> roleArn();
+
+        // --- vertex and azure-openai providers only (see docs/providers-cloud.md) ---
+
+        /** Vertex: Google Cloud project id (default GOOGLE_CLOUD_PROJECT). */
+        Optional<String> project();
+
+        /** Vertex: region such as us-central1, or global (default GOOGLE_CLOUD_LOCATION). */
+        Optional<String> location();
+
+        /** Vertex: service-account key JSON (default GOOGLE_APPLICATION_CREDENTIALS); else the metadata server. */
+        @WithName("credentials-file")
+        Optional<String> credentialsFile();
+
+        /** Azure OpenAI: a dated API version such as 2024-10-21, or v1 for the v1 API. */
+        @WithName("api-version")
+        @WithDefault("2024-10-21")
+        String apiVersion();
+
+        /** Azure OpenAI: Microsoft Entra tenant (default AZURE_TENANT_ID). */
+        @WithName("tenant-id")
+        Optional<String> tenantId();
+
+        /** Azure OpenAI: Entra application (client) id (default AZURE_CLIENT_ID). */
+        @WithName("client-id")
+        Optional<String> clientId();
+
+        /** Azure OpenAI: the application's client secret (default AZURE_CLIENT_SECRET). */
+        @WithName("client-secret")
+        Optional<String> clientSecret();
+
+        /** Azure OpenAI: federated token file, AKS workload identity (default AZURE_FEDERATED_TOKEN_FILE). */
+        @WithName("federated-token-file")
+        Optional<String> federatedTokenFile();
+
+        /** Azure OpenAI: the Entra token endpoint (default from AZURE_AUTHORITY_HOST and the tenant). */
+        @WithName("token-url")
+        Optional<String> tokenUrl();
 
         // --- mock providers only ---
 

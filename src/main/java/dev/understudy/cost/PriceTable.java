@@ -38,6 +38,12 @@ public final class PriceTable {
         put("llama-3.3-70b", 0.72, 0.72, 2);
         put("mistral-large", 2, 6, 2);
         put("mistral-small", 0.1, 0.3, 1);
+        put("gemini-3-pro", 2, 12, 3);
+        put("gemini-2.5-pro", 1.25, 10, 3);
+        put("gemini-2.5-flash", 0.3, 2.5, 2);
+        put("gemini-2.5-flash-lite", 0.1, 0.4, 1);
+        put("gemini-2.0-flash", 0.1, 0.4, 1);
+        put("gemini-2.0-flash-lite", 0.075, 0.3, 1);
     }
 
     private PriceTable() {
@@ -47,16 +53,30 @@ public final class PriceTable {
         KNOWN.put(model, new Price(in, out, tier));
     }
 
+    /** Whether {@code id} up to {@code dot} is a vendor or region prefix ("anthropic", "us"), not a version. */
+    private static boolean isVendor(String id, int dot) {
+        for (int i = 0; i < dot; i++) {
+            if (!Character.isLetter(id.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The list price of a model, or null when unknown. */
     public static Price lookup(String model) {
         String id = model.toLowerCase(Locale.ROOT);
         int dot = id.indexOf('.');
-        if (dot > 0 && dot < 12 && !id.startsWith("gpt-4.1")) {
+        if (dot > 0 && dot < 12 && isVendor(id, dot)) {
             id = id.substring(dot + 1); // Bedrock: "anthropic.claude-…", "us.anthropic.claude-…"
             int second = id.indexOf('.');
-            if (second > 0 && second < 12) {
+            if (second > 0 && second < 12 && isVendor(id, second)) {
                 id = id.substring(second + 1);
             }
+        }
+        int slash = id.lastIndexOf('/');
+        if (slash >= 0) {
+            id = id.substring(slash + 1); // Vertex's OpenAI-compatible ids: "google/gemini-…"
         }
         Price best = null;
         int bestLength = -1;

@@ -26,6 +26,11 @@ public interface ProviderAdapter {
     /** Whether the provider continues a final assistant turn (prefill) instead of answering anew. */
     boolean supportsPrefill();
 
+    /** Whether {@code model} on this endpoint continues a final assistant turn; by default {@link #supportsPrefill}. */
+    default boolean supportsPrefill(String model) {
+        return supportsPrefill();
+    }
+
     /**
      * The cheapest request that shows the endpoint is reachable and accepts our credentials (no tokens
      * billed). Fails with a {@link ProviderException}.

@@ -2,6 +2,10 @@ package dev.understudy.provider;
 
 import dev.understudy.config.UnderstudyConfig;
 import dev.understudy.provider.anthropic.AnthropicAdapter;
+import dev.understudy.provider.azure.AzureOpenAiAdapter;
+import dev.understudy.provider.azure.AzureSettings;
+import dev.understudy.provider.vertex.VertexAdapter;
+import dev.understudy.provider.vertex.VertexSettings;
 import dev.understudy.provider.http.ModelsApi;
 import dev.understudy.provider.http.UpstreamClient;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
@@ -46,10 +50,31 @@ public final class ProviderFactory {
                         () -> modelsApi(stripSlash(base) + "/v1", headers));
             }
             case "bedrock" -> dev.understudy.provider.bedrock.BedrockAdapter.create(vertx, name, p, System.getenv());
+            case "vertex" -> VertexAdapter.create(vertx, name, p, System.getenv());
+            case "azure-openai" -> AzureOpenAiAdapter.create(vertx, name, p, System.getenv());
             case "mock" -> new MockAdapter(name, p.latency().orElse(Duration.ofMillis(50)),
                     p.failureRate().orElse(0), p.failureStatus().orElse(503), p.answer().orElse(null));
             default -> throw new IllegalArgumentException("unknown provider type " + p.type());
         };
+    }
+
+    /** Configuration problems of a {@code vertex} or {@code azure-openai} provider that must stop the start. */
+    public static java.util.List<String> cloudProblems(String name, UnderstudyConfig.Provider p,
+            Map<String, String> env) {
+        return "vertex".equals(p.type()) ? VertexSettings.problems(name, p, env) : AzureSettings.problems(name, p);
+    }
+
+    /**
+     * Why a {@code vertex} or {@code azure-openai} provider has no credentials, or null when it has some. Vertex
+     * always has a source: without a key file it asks the metadata server.
+     */
+    public static String missingCloudCredentials(String name, UnderstudyConfig.Provider p, Map<String, String> env) {
+        if ("vertex".equals(p.type()) || AzureSettings.hasCredentials(p, env)) {
+            return null;
+        }
+        return "no Azure credentials (understudy.providers." + name + ".api-key, or tenant-id + client-id with "
+                + "client-secret or federated-token-file, or AZURE_TENANT_ID + AZURE_CLIENT_ID + "
+                + "AZURE_FEDERATED_TOKEN_FILE)";
     }
 
     /** The typed REST client for probes, sending the provider's credentials and extra headers. */

@@ -9,6 +9,9 @@ public final class Redactor {
             "(sk-[A-Za-z0-9_\\-]{6,})"                       // OpenAI / Anthropic style keys
                     + "|((?i:bearer)\\s+[A-Za-z0-9._~+/=\\-]{6,})"    // bearer tokens
                     + "|((?:AKIA|ASIA)[A-Z0-9]{12,})"                // AWS access key ids
+                    + "|(ya29\\.[A-Za-z0-9._\\-]{6,})"               // Google access tokens
+                    + "|(eyJ[A-Za-z0-9_\\-]{4,}\\.[A-Za-z0-9_\\-]{4,}\\.[A-Za-z0-9_\\-]*)" // JWTs (Entra, federated)
+                    + "|(-----BEGIN [A-Z ]*PRIVATE KEY-----[^-]*)"   // PEM private keys
                     + "|((?i:x-api-key|api[_-]?key|secret|password)[\"']?\\s*[:=]\\s*[\"']?[^\\s\"',}]{6,})");
 
     private Redactor() {

@@ -35,7 +35,8 @@ import org.jboss.logging.Logger;
 public class RouteTable {
 
     private static final Logger LOG = Logger.getLogger(RouteTable.class);
-    private static final Set<String> TYPES = Set.of("openai", "anthropic", "bedrock", "mock");
+    private static final Set<String> TYPES = Set.of("openai", "anthropic", "bedrock", "vertex", "azure-openai",
+            "mock");
     private static final Set<String> STRATEGIES = Set.of("fallback", "cost", "latency");
     private static final Set<String> VENDOR_HOSTS = Set.of("api.openai.com", "api.anthropic.com");
 
@@ -78,6 +79,18 @@ public class RouteTable {
                     LOG.warnf("provider %s is off: no AWS credentials (understudy.providers.%s.access-key-id, "
                             + "AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, or "
                             + "AWS_CONTAINER_CREDENTIALS_FULL_URI)", name, name);
+                    continue;
+                }
+            }
+            if ("vertex".equals(p.type()) || "azure-openai".equals(p.type())) { // cloud identities
+                List<String> cloud = ProviderFactory.cloudProblems(name, p, System.getenv());
+                if (!cloud.isEmpty()) {
+                    problems.addAll(cloud);
+                    continue;
+                }
+                String missing = ProviderFactory.missingCloudCredentials(name, p, System.getenv());
+                if (missing != null) {
+                    LOG.warnf("provider %s is off: %s", name, missing);
                     continue;
                 }
             }
@@ -184,7 +197,7 @@ public class RouteTable {
     }
 
     private static boolean needsKey(UnderstudyConfig.Provider p) {
-        if ("mock".equals(p.type()) || "bedrock".equals(p.type())) {
+        if (!"openai".equals(p.type()) && !"anthropic".equals(p.type())) {
             return false;
         }
         String host = p.baseUrl().map(u -> URI.create(u).getHost()).orElse("api.anthropic.com");

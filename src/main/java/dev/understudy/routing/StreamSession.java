@@ -98,7 +98,7 @@ public final class StreamSession {
         ChatRequest request = run.request;
         if (sent.isEmpty()) {
             mode = Mode.FRESH;
-        } else if (target.adapter().supportsPrefill()) {
+        } else if (target.adapter().supportsPrefill(target.model())) {
             mode = Mode.PREFILL;
             String prefill = sent.toString().stripTrailing();
             withheldWhitespace = sent.length() - prefill.length();

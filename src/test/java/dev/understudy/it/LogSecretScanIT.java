@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.understudy.testing.AuthProfile;
 import dev.understudy.testing.BedrockProfile;
+import dev.understudy.testing.CloudProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,20 +19,27 @@ import org.junit.jupiter.api.Test;
 /**
  * The last check of {@code ./mvnw verify} (its own failsafe execution, after every other test): no secret a
  * test handed the gateway — provider keys (which fake providers also echo back in error messages), AWS
- * secrets, gateway caller keys and the admin key — appears anywhere in the log output of the whole suite:
- * every test class's captured output (Quarkus logs included) and the logs of the gateway processes.
+ * secrets, the Google service-account key, Entra secrets, federated and access tokens, gateway caller keys and
+ * the admin key — appears anywhere in the log output of the whole suite: every test class's captured output
+ * (Quarkus logs included) and the logs of the gateway processes.
  */
 class LogSecretScanIT {
 
     /** What must never be printed, by name (for the failure message). */
-    private static final Map<String, String> SECRETS = Map.of(
-            "provider keys (sk-test-<provider>-SECRET0123456789)", "SECRET0123456789",
-            "caller key alice", AuthProfile.ALICE,
-            "caller key bob", AuthProfile.BOB,
-            "admin key", AuthProfile.ADMIN,
-            "Bedrock secret access key", BedrockProfile.SECRET,
-            "Bedrock session token", BedrockProfile.SESSION_TOKEN,
-            "Bedrock adapter test secret", "adapter/Secret+Key/0123456789abcdefghijklm");
+    private static final Map<String, String> SECRETS = Map.ofEntries(
+            Map.entry("provider keys (sk-test-<provider>-SECRET0123456789)", "SECRET0123456789"),
+            Map.entry("caller key alice", AuthProfile.ALICE),
+            Map.entry("caller key bob", AuthProfile.BOB),
+            Map.entry("admin key", AuthProfile.ADMIN),
+            Map.entry("Bedrock secret access key", BedrockProfile.SECRET),
+            Map.entry("Bedrock session token", BedrockProfile.SESSION_TOKEN),
+            Map.entry("Bedrock adapter test secret", "adapter/Secret+Key/0123456789abcdefghijklm"),
+            Map.entry("Google service-account private key", CloudProfile.privateKeyFragment()),
+            Map.entry("Google access tokens", "fake-google-token-"),
+            Map.entry("Entra client secret", CloudProfile.CLIENT_SECRET),
+            Map.entry("Entra client secret (the refused one)", CloudProfile.CLIENT_SECRET.replace('9', '1')),
+            Map.entry("AKS federated token", CloudProfile.FEDERATED_TOKEN),
+            Map.entry("Entra access tokens", "fake-entra-token-"));
 
     @Test
     void noSecretAppearsInAnyLogOfTheTestSuite() throws IOException {
@@ -54,7 +62,8 @@ class LogSecretScanIT {
         assertThat(logs).as("captured test output").extracting(p -> p.getFileName().toString())
                 .anyMatch(n -> n.startsWith("dev.understudy.it.FailureSemanticsTest"))
                 .anyMatch(n -> n.startsWith("dev.understudy.it.AuthTest"))
-                .anyMatch(n -> n.startsWith("dev.understudy.it.BedrockTest"));
+                .anyMatch(n -> n.startsWith("dev.understudy.it.BedrockTest"))
+                .anyMatch(n -> n.startsWith("dev.understudy.it.CloudProvidersTest"));
         assertThat(bytes).as("bytes of log output scanned").isGreaterThan(30_000);
         assertThat(leaks).as("secrets in the logs (file:line: which)").isEmpty();
     }

@@ -31,6 +31,9 @@ public final class FakeProvider implements AutoCloseable {
     /** Health probes (GET, e.g. /v1/models) take this script, never the queue, and are not recorded. */
     private volatile Script probeScript = PROBE_OK;
     private final AtomicInteger probes = new AtomicInteger();
+    /** Checks each request's credentials first: a Script refuses it (not recorded), null lets it through. */
+    private volatile java.util.function.Function<Recorded, Script> gate = r -> null;
+    private final List<String> refusals = new CopyOnWriteArrayList<>();
     private static final Script PROBE_OK = Script.json(200, "{\"object\":\"list\",\"data\":[]}");
 
     private FakeProvider(String name) throws IOException {
@@ -59,6 +62,15 @@ public final class FakeProvider implements AutoCloseable {
     /** How GET probes are answered from now on (default: 200 with an empty model list). */
     public void setProbeResponse(Script script) { probeScript = Objects.requireNonNull(script); }
 
+    /**
+     * Checks every request (probes too) before it is served, as a cloud endpoint checks its token: a non-null
+     * Script answers instead, and the request is counted as refused rather than recorded. Survives reset().
+     */
+    public void admit(java.util.function.Function<Recorded, Script> gate) { this.gate = Objects.requireNonNull(gate); }
+
+    /** "METHOD path" of each request the gate refused since the last reset. */
+    public List<String> refusals() { return List.copyOf(refusals); }
+
     /** Number of GET probes received since the last reset. */
     public int probeCount() { return probes.get(); }
 
@@ -69,6 +81,7 @@ public final class FakeProvider implements AutoCloseable {
         defaultScript = initialDefault();
         probeScript = PROBE_OK;
         probes.set(0);
+        refusals.clear();
     }
 
     public List<Recorded> requests() { return List.copyOf(recorded); }
@@ -115,8 +128,10 @@ public final class FakeProvider implements AutoCloseable {
             Conn conn = new Conn(socket, closed);
             Recorded request;
             while ((request = readRequest(conn.in, conn.out)) != null) {
-                Script script;
-                if ("GET".equals(request.method())) {
+                Script script = gate.apply(request);
+                if (script != null) {
+                    refusals.add(request.method() + " " + request.path());
+                } else if ("GET".equals(request.method())) {
                     probes.incrementAndGet();
                     script = probeScript;
                 } else {

@@ -44,6 +44,35 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
     /** Path of the chat endpoint below the base URL. */
     protected abstract String streamPath();
 
+    /** Path of the chat endpoint for {@code model} (and for streaming or not); by default {@link #streamPath()}. */
+    protected String path(String model, boolean stream) {
+        return streamPath();
+    }
+
+    /**
+     * Headers that change over time (a bearer token from a refreshing source), asked once per request; null
+     * (the default) sends the fixed headers given to the constructor.
+     */
+    protected Uni<MultiMap> currentHeaders() {
+        return null;
+    }
+
+    /** Classifies a non-200 reply; by default {@link HttpErrors#classify}. */
+    protected ProviderException classify(int status, java.util.function.Function<String, String> header,
+            String body) {
+        return HttpErrors.classify(status, header, body);
+    }
+
+    /** This endpoint's transport. */
+    protected UpstreamClient upstream() {
+        return upstream;
+    }
+
+    /** The fixed headers given to the constructor. */
+    protected MultiMap fixedHeaders() {
+        return headers;
+    }
+
     protected abstract ObjectNode toProviderRequest(ChatRequest request, String model, boolean stream);
 
     protected abstract ChatResponse fromProviderResponse(JsonNode body);
@@ -55,9 +84,13 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
     @Override
     public Uni<ChatResponse> complete(String model, ChatRequest request) {
         byte[] body = Json.bytes(toProviderRequest(request, model, false));
-        return upstream.request(streamPath(), headers, body).map(reply -> {
+        String path = path(model, false);
+        Uni<MultiMap> current = currentHeaders();
+        Uni<UpstreamClient.Reply> sent = current == null ? upstream.request(path, headers, body)
+                : current.flatMap(h -> upstream.request(path, h, body));
+        return sent.map(reply -> {
             if (reply.status() != 200) {
-                throw HttpErrors.classify(reply.status(), reply.header(), reply.body());
+                throw classify(reply.status(), reply.header(), reply.body());
             }
             String type = reply.header().apply("content-type");
             if (type != null && type.startsWith("text/event-stream")) {
@@ -110,10 +143,15 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
     @Override
     public Multi<ChatChunk> stream(String model, ChatRequest request) {
         byte[] body = Json.bytes(toProviderRequest(request, model, true));
+        String path = path(model, true);
         return Multi.createFrom().deferred(() -> {
             StreamDecoder decoder = newStreamDecoder();
-            return upstream.post(streamPath(), headers, body, this::isTerminal)
-                    .onItem().transformToIterable(event -> malformed.decode(() -> decoder.decode(event)));
+            Uni<MultiMap> current = currentHeaders();
+            Multi<SseEvent> events = current == null
+                    ? upstream.post(path, headers, body, this::isTerminal, this::classify)
+                    : current.toMulti().onItem().transformToMultiAndConcatenate(
+                            h -> upstream.post(path, h, body, this::isTerminal, this::classify));
+            return events.onItem().transformToIterable(event -> malformed.decode(() -> decoder.decode(event)));
         });
     }
 

@@ -80,6 +80,12 @@ public final class UpstreamClient {
         return stream(basePath + path, headers, body, SSE, terminal, false, HttpErrors::classify);
     }
 
+    /** As {@link #post(String, MultiMap, byte[], Predicate)}, with the provider's own error classifier. */
+    public Multi<SseEvent> post(String path, MultiMap headers, byte[] body, Predicate<SseEvent> terminal,
+            ErrorClassifier errors) {
+        return stream(basePath + path, headers, body, SSE, terminal, false, errors);
+    }
+
     /** A whole (non-streaming) response: status, a header lookup and the body text. */
     public record Reply(int status, java.util.function.Function<String, String> header, String body) {
     }

@@ -46,16 +46,7 @@ public final class OpenAiAdapter extends HttpProviderAdapter {
 
     @Override
     protected StreamDecoder newStreamDecoder() {
-        return event -> {
-            JsonNode json;
-            try {
-                json = Json.MAPPER.readTree(event.data());
-            } catch (Exception e) {
-                throw new ProviderException(Failure.MALFORMED, "malformed stream event");
-            }
-            ChatChunk chunk = OpenAiFormat.parseChunk(json);
-            return chunk == null ? List.of() : List.of(chunk);
-        };
+        return event -> OpenAiFormat.chunks(event.data());
     }
 
     @Override

@@ -226,6 +226,27 @@ public final class OpenAiFormat {
                 Json.text(message, "refusal"));
     }
 
+    /**
+     * One SSE event's data as chunks (none for an empty delta). An error object in-band fails the stream; Google
+     * wraps one in an array.
+     */
+    public static List<ChatChunk> chunks(String data) {
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(data);
+        } catch (Exception e) {
+            throw new ProviderException(Failure.MALFORMED, "malformed stream event");
+        }
+        if (json == null) {
+            throw new ProviderException(Failure.MALFORMED, "malformed stream event");
+        }
+        if (json.isArray() && json.path(0).has("error")) {
+            json = json.get(0);
+        }
+        ChatChunk chunk = parseChunk(json);
+        return chunk == null ? List.of() : List.of(chunk);
+    }
+
     /** A streamed chunk, or null when it carries nothing (e.g. the role-only first delta). */
     public static ChatChunk parseChunk(JsonNode body) {
         if (body.has("error")) {
