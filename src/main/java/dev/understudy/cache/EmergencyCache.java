@@ -261,6 +261,11 @@ public class EmergencyCache {
         return similar.description();
     }
 
+    /** Stored answers waiting for their question's vector. */
+    public int backfillBacklog() {
+        return backfill.backlog();
+    }
+
     /** Drops every entry (operator reset, tests). */
     public Uni<Void> clear() {
         similar.clear();

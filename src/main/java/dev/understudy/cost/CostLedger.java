@@ -125,6 +125,13 @@ public final class CostLedger {
         });
     }
 
+    /** Re-reads the shared total now (at most one read in flight); a no-op when not shared. */
+    public void sync() {
+        if (shared != null) {
+            refresh();
+        }
+    }
+
     private void refresh() {
         if (!reading.compareAndSet(false, true)) {
             return;

@@ -29,6 +29,7 @@ public class SharedSpend {
     private static final Logger LOG = Logger.getLogger(SharedSpend.class);
     static final String PREFIX = "understudy:spend:";
     private static final Duration TIMEOUT = Duration.ofMillis(500);
+    private static final Duration SYNC_EVERY = Duration.ofSeconds(1);
     private static final long KEEP_SECONDS = 2 * 86_400;
     /** INCRBYFLOAT and its expiry in one round trip, on one key. */
     static final String SCRIPT = "local v = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1]) "
@@ -37,7 +38,10 @@ public class SharedSpend {
     private final ReactiveRedisDataSource redis;
     private final AtomicBoolean local = new AtomicBoolean();
 
-    public SharedSpend(Instance<ReactiveRedisDataSource> redis, Metrics metrics) {
+    private final io.vertx.core.Vertx vertx;
+
+    public SharedSpend(Instance<ReactiveRedisDataSource> redis, Metrics metrics, io.vertx.core.Vertx vertx) {
+        this.vertx = vertx;
         boolean shared = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class).isPresent();
         this.redis = shared ? redis.get() : null;
         if (shared) {
@@ -47,9 +51,11 @@ public class SharedSpend {
 
     void start(@Observes StartupEvent event, RouteTable routes) {
         int budgets = 0;
+        java.util.List<CostLedger> shared = new java.util.ArrayList<>();
         for (Route r : routes.routes()) {
             if (r.ledger().dailyBudget() != null) {
                 budgets++;
+                shared.add(r.ledger());
                 if (redis != null) {
                     String route = r.name();
                     r.ledger().share(new CostLedger.Shared() {
@@ -65,6 +71,9 @@ public class SharedSpend {
                     });
                 }
             }
+        }
+        if (redis != null && !shared.isEmpty()) { // what the other replicas spent, seen within a second
+            vertx.setPeriodic(SYNC_EVERY.toMillis(), id -> shared.forEach(CostLedger::sync));
         }
         if (budgets > 0) {
             LOG.infof("daily budgets (%d route(s)): %s", budgets, redis != null

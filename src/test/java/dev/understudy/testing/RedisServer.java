@@ -39,13 +39,20 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts one on this port (to bring a killed server back where the gateway expects it). */
     public static RedisServer start(int port) {
+        return start(port, List.of());
+    }
+
+    /** Starts one on this port with more arguments (e.g. {@code --cluster-enabled yes}). */
+    public static RedisServer start(int port, List<String> more) {
         String binary = findOnPath("redis-server");
         Path log = Path.of("target", "redis-" + port + ".log");
         Process p;
         try {
             Files.createDirectories(log.getParent());
-            p = new ProcessBuilder(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--daemonize", "no"))
+            List<String> cmd = new java.util.ArrayList<>(List.of(binary, "--port", String.valueOf(port), "--bind",
+                    "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
+            cmd.addAll(more);
+            p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
@@ -99,7 +106,7 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static String findOnPath(String name) {
+    static String findOnPath(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             File f = new File(dir, name);
             if (f.isFile() && f.canExecute()) {
