@@ -52,6 +52,8 @@ public class EmergencyCache {
     private final IndexSync sync;
     private final Backfill backfill;
     private final io.vertx.core.Vertx vertx;
+    /** The backfill and sweep timers, cancelled on shutdown. */
+    private final long[] timers = {-1, -1};
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     public EmergencyCache(UnderstudyConfig config, Instance<ReactiveRedisDataSource> redis, Metrics metrics,
@@ -80,6 +82,11 @@ public class EmergencyCache {
 
     /** A gateway stopped within a second of starting must not exit while the model is still loading. */
     void stop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        for (long timer : timers) {
+            if (timer != -1) {
+                vertx.cancelTimer(timer);
+            }
+        }
         SimilarAnswers similar = this.similar;
         if (similar != null) {
             SimilarAnswersFactory.awaitLoad(similar, java.time.Duration.ofSeconds(10));
@@ -116,9 +123,9 @@ public class EmergencyCache {
                 rebuildIndex(); // whatever was announced while nobody listened
             }
         });
-        vertx.setPeriodic(BACKFILL_EVERY.toMillis(), id -> backfill.drain());
+        timers[0] = vertx.setPeriodic(BACKFILL_EVERY.toMillis(), id -> backfill.drain());
         long sweep = Math.max(1_000, Math.min(config.ttl().toMillis(), SWEEP_EVERY.toMillis()));
-        vertx.setPeriodic(sweep, id -> sweepExpired());
+        timers[1] = vertx.setPeriodic(sweep, id -> sweepExpired());
     }
 
     /** Forgets answers past their TTL here and on every replica (Redis expired them already). */

@@ -53,7 +53,6 @@ public final class CostLedger {
     /** Counts today's spend in {@code counter} from now on, together with every other replica. */
     public void share(Shared counter) {
         this.shared = counter;
-        refresh();
     }
 
     public void record(double cost, double costOnTopTarget) {

@@ -28,7 +28,8 @@ public class SharedSpend {
 
     private static final Logger LOG = Logger.getLogger(SharedSpend.class);
     static final String PREFIX = "understudy:spend:";
-    private static final Duration TIMEOUT = Duration.ofMillis(500);
+    /** Off the request path (the ledger keeps the last total meanwhile): generous, so a busy Redis is no outage. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
     private static final Duration SYNC_EVERY = Duration.ofSeconds(1);
     private static final long KEEP_SECONDS = 2 * 86_400;
     /** INCRBYFLOAT and its expiry in one round trip, on one key. */
@@ -36,7 +37,12 @@ public class SharedSpend {
             + "redis.call('EXPIRE', KEYS[1], ARGV[2]) return v";
 
     private final ReactiveRedisDataSource redis;
+    /** Failed calls in a row before the replica says it counts alone (a slow first connection is no outage). */
+    private static final int FAILURES_BEFORE_LOCAL = 3;
+
     private final AtomicBoolean local = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    private long timer = -1;
 
     private final io.vertx.core.Vertx vertx;
 
@@ -73,11 +79,17 @@ public class SharedSpend {
             }
         }
         if (redis != null && !shared.isEmpty()) { // what the other replicas spent, seen within a second
-            vertx.setPeriodic(SYNC_EVERY.toMillis(), id -> shared.forEach(CostLedger::sync));
+            timer = vertx.setPeriodic(SYNC_EVERY.toMillis(), id -> shared.forEach(CostLedger::sync));
         }
         if (budgets > 0) {
             LOG.infof("daily budgets (%d route(s)): %s", budgets, redis != null
                     ? "counted once for every replica sharing the Redis" : "per replica (no quarkus.redis.hosts)");
+        }
+    }
+
+    void stop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        if (timer != -1) {
+            vertx.cancelTimer(timer);
         }
     }
 
@@ -96,11 +108,12 @@ public class SharedSpend {
 
     private <T> Uni<T> watched(Uni<T> call) {
         return call.invoke(() -> {
+            failures.set(0);
             if (local.get() && local.compareAndSet(true, false)) {
                 LOG.info("daily budgets: Redis answers again; spend is counted once for every replica");
             }
         }).onFailure().invoke(e -> {
-            if (local.compareAndSet(false, true)) {
+            if (failures.incrementAndGet() >= FAILURES_BEFORE_LOCAL && local.compareAndSet(false, true)) {
                 LOG.warnf("daily budgets: Redis does not answer (%s); each replica counts its own spend on top of "
                         + "the last known total until it does", e.toString());
             }

@@ -30,7 +30,8 @@ public class SharedRateLimit {
 
     private static final Logger LOG = Logger.getLogger(SharedRateLimit.class);
     static final String PREFIX = "understudy:rate:";
-    private static final Duration TIMEOUT = Duration.ofMillis(250);
+    /** On the request path: a slower Redis costs this much once, then the replica's own bucket decides. */
+    private static final Duration TIMEOUT = Duration.ofMillis(500);
 
     /** KEYS[1] bucket; ARGV rate (tokens/s), burst. Returns the microseconds until a token, 0 when taken. */
     static final String SCRIPT = """

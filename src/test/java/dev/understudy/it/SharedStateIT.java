@@ -21,8 +21,8 @@ class SharedStateIT extends SharedStateContract {
 
     private static final String[][] PRIMED = {
         {"How do I enable two-factor authentication?", "How can I turn on two-factor authentication?"},
-        {"How do I update my billing address?", "How can I change my billing address?"},
-        {"Who painted the Mona Lisa?", "Who is the painter of the Mona Lisa?"},
+        {"How do I update my billing address?", "How can I update my billing address?"},
+        {"Who painted the Mona Lisa?", "Who was it that painted the Mona Lisa?"},
     };
 
     private static RedisServer redis;
