@@ -60,6 +60,52 @@ class SharedStateIT extends SharedStateContract {
         }
     }
 
+    @Test
+    void whileRedisDoesNotAnswerAReplicaCountsRatesAndBudgetsAloneAndSaysSoOnce() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort(); // nothing listens there until the end of the test
+        }
+        primary.setDefault(Script.openAiAnswer("ok"));
+        try (GatewayProcess alone = GatewayProcess.start("shared-alone", config(Map.of("quarkus.redis.hosts",
+                "redis://127.0.0.1:" + port)))) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(chat(alone, dev.understudy.testing.AuthProfile.BOB, "shared", "alone " + i).statusCode())
+                        .isEqualTo(200);
+            }
+            assertThat(chat(alone, dev.understudy.testing.AuthProfile.BOB, "shared", "alone 4").statusCode())
+                    .as("the replica's own bucket still limits the key").isEqualTo(429);
+            Response spent = request(alone, dev.understudy.testing.AuthProfile.ALICE).header("x-understudy-tier", "3")
+                    .body(body("budgeted", "Prove it alone.")).post("/v1/chat/completions");
+            assertThat(spent.header("x-understudy-provider")).isEqualTo("primary");
+            assertThat(Await.within(Duration.ofSeconds(10), Duration.ofMillis(200),
+                    () -> metric(alone, "rate") == 1 && metric(alone, "budget") == 1))
+                    .as("understudy_shared_state_local says both are counted alone").isTrue();
+            assertThat(admin(alone).get("/admin/savings").jsonPath()
+                    .getBoolean("routes.find { it.route == 'budgeted' }.over_budget"))
+                    .as("over budget on its own spend").isTrue();
+            assertThat(count(alone.log(), "caller rate limits: Redis does not answer")).as("said once").isEqualTo(1);
+            assertThat(count(alone.log(), "daily budgets: Redis does not answer")).as("said once").isEqualTo(1);
+
+            try (RedisServer late = RedisServer.start(port)) {
+                assertThat(Await.within(Duration.ofSeconds(15), Duration.ofMillis(200),
+                        () -> metric(alone, "budget") == 0)).as("budgets shared again").isTrue();
+                assertThat(alone.log()).contains("daily budgets: Redis answers again");
+            }
+        }
+    }
+
+    private static double metric(GatewayProcess g, String what) {
+        String text = io.restassured.RestAssured.given().baseUri(g.url()).get("/q/metrics").asString();
+        var m = java.util.regex.Pattern.compile("understudy_shared_state_local\\{what=\"" + what
+                + "\"[^}]*} ([0-9.]+)").matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    private static int count(String text, String what) {
+        return text.split(java.util.regex.Pattern.quote(what), -1).length - 1;
+    }
+
     @AfterAll
     static void stopRedis() {
         stopAll();
