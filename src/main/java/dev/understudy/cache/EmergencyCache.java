@@ -101,7 +101,9 @@ public class EmergencyCache {
         LOG.infof("emergency cache: %s, ttl %s, at most %d entries; similar lookup: %s", store.description(),
                 config.ttl(), config.maxEntries(), similar.available() ? similar.description()
                         : "off (" + similar.description() + ")");
-        rebuildIndex();
+        if (!sync.shared()) {
+            rebuildIndex(); // with Redis, the subscription's first success rebuilds it
+        }
         sync.listen(new IndexSync.Listener() {
             @Override
             public void stored(String key) {
@@ -161,8 +163,8 @@ public class EmergencyCache {
      */
     private void rebuildIndex() {
         SimilarAnswers similar = this.similar; // null while the constructor still runs
-        if (!config.enabled() || similar == null || !similar.available()) {
-            return;
+        if (!config.enabled() || similar == null || backfill == null || !similar.available()) {
+            return; // start() rebuilds it (or the subscription does) once the constructor is through
         }
         store.all().subscribe().with(a -> {
             if (a.vector() != null) {

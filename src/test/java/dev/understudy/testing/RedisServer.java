@@ -77,6 +77,34 @@ public final class RedisServer implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    /**
+     * A Sentinel on a free port watching the master on {@code masterPort} under the name {@code mymaster}
+     * (quorum 1): for {@code quarkus.redis.client-type=sentinel}.
+     */
+    public static RedisServer sentinel(int masterPort) {
+        int port = freePort();
+        Path conf = Path.of("target", "sentinel-" + port + ".conf").toAbsolutePath();
+        Path log = Path.of("target", "sentinel-" + port + ".log");
+        Process p;
+        try {
+            Files.createDirectories(conf.getParent());
+            Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\n"
+                    + "sentinel monitor mymaster 127.0.0.1 " + masterPort + " 1\n");
+            p = new ProcessBuilder(List.of(findOnPath("redis-server"), conf.toString(), "--sentinel"))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a sentinel", e);
+        }
+        RedisServer sentinel = new RedisServer(p, port);
+        if (!Await.within(Duration.ofMillis(READY_WITHIN_MS), Duration.ofMillis(50),
+                () -> !p.isAlive() || sentinel.pings()) || !p.isAlive()) {
+            sentinel.close();
+            throw new IllegalStateException("the sentinel on port " + port + " did not answer PING; see "
+                    + log.toAbsolutePath());
+        }
+        return sentinel;
+    }
+
     /** Does it answer PING (plain RESP over a socket)? */
     public boolean pings() {
         try (Socket s = new Socket()) {
