@@ -9,13 +9,15 @@
 #
 #   bench/bench.sh --jar target/quarkus-app/quarkus-run.jar [--duration 10]
 #       [--connections 32] [--rounds 2] [--portkey DIR] [--stream] [--jvm-opts '-Xmx128m ...']
+#       [--shared-limits]   the gateway on a local redis-server with a rate-limited caller key and a route
+#                           budget (limits never reached): the cost of counting both once for the deployment
 # Needs: nginx and wrk (Debian packages), java.
 set -euo pipefail
-JAR=target/quarkus-app/quarkus-run.jar DUR=10 CONN=32 ROUNDS=2 PORTKEY= STREAM=0 JOPTS=
+JAR=target/quarkus-app/quarkus-run.jar DUR=10 CONN=32 ROUNDS=2 PORTKEY= STREAM=0 JOPTS= SHARED=0 GOPTS=
 while [ $# -gt 0 ]; do
   case "$1" in
     --jar) JAR=$2; shift 2;; --duration) DUR=$2; shift 2;; --connections) CONN=$2; shift 2;;
-    --rounds) ROUNDS=$2; shift 2;; --jvm-opts) JOPTS=$2; shift 2;; --portkey) PORTKEY=$2; shift 2;; --stream) STREAM=1; shift;;
+    --rounds) ROUNDS=$2; shift 2;; --jvm-opts) JOPTS=$2; shift 2;; --portkey) PORTKEY=$2; shift 2;; --stream) STREAM=1; shift;; --shared-limits) SHARED=1; shift;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -53,6 +55,16 @@ http {
 }
 EOF
 nginx -p $W -c $W/nginx.conf -e $W/nginx-error.log
+if [ "$SHARED" = 1 ]; then
+  command -v redis-server >/dev/null || { echo "--shared-limits needs redis-server" >&2; exit 2; }
+  RP=$(port)
+  redis-server --port $RP --bind 127.0.0.1 --save '' --appendonly no --daemonize no > $W/redis.log 2>&1 &
+  PIDS+=($!)
+  until redis-cli -p $RP ping > /dev/null 2>&1; do sleep 0.05; done
+  GOPTS="-Dquarkus.redis.hosts=redis://127.0.0.1:$RP -Dunderstudy.auth.keys.bench.hash=$(printf %s bench | sha256sum | cut -d' ' -f1)
+    -Dunderstudy.auth.keys.bench.rate=1000000 -Dunderstudy.auth.keys.bench.burst=1000000
+    -Dunderstudy.routes.bench.budget.daily-usd=1000000"
+fi
 
 STREAM_JSON=false; BASE=/v1; [ "$STREAM" = 1 ] && STREAM_JSON=true BASE=/sse/v1
 cat > $W/gateway.yaml <<EOF
@@ -79,7 +91,7 @@ EOF
 starts=() GPID=
 [ "$JAR" = none ] || for i in 1 2 3; do
   t0=$(date +%s%N)
-  java $JOPTS -Dquarkus.http.port=$GW -Dquarkus.config.locations=$W/gateway.yaml -Dquarkus.log.level=WARN -jar "$JAR" > $W/gw-start-$i.log 2>&1 &
+  java $JOPTS $GOPTS -Dquarkus.http.port=$GW -Dquarkus.config.locations=$W/gateway.yaml -Dquarkus.log.level=WARN -jar "$JAR" > $W/gw-start-$i.log 2>&1 &
   pid=$!
   until curl -sf -o /dev/null http://127.0.0.1:$GW/q/health/ready; do
     kill -0 $pid 2>/dev/null || { echo "gateway exited; see $W/gw-start-$i.log" >&2; tail -20 $W/gw-start-$i.log >&2; exit 1; }
@@ -89,10 +101,10 @@ starts=() GPID=
   kill $pid; wait $pid 2>/dev/null || true
 done
 if [ "$JAR" != none ]; then
-  java $JOPTS -Dquarkus.http.port=$GW -Dquarkus.config.locations=$W/gateway.yaml -Dquarkus.log.level=WARN -jar "$JAR" > $W/gw.log 2>&1 &
+  java $JOPTS $GOPTS -Dquarkus.http.port=$GW -Dquarkus.config.locations=$W/gateway.yaml -Dquarkus.log.level=WARN -jar "$JAR" > $W/gw.log 2>&1 &
   GPID=$!; PIDS+=($GPID)
   until curl -sf -o /dev/null http://127.0.0.1:$GW/q/health/ready; do sleep 0.1; done
-  curl -sf http://127.0.0.1:$GW/v1/chat/completions -H 'Content-Type: application/json' \
+  curl -sf http://127.0.0.1:$GW/v1/chat/completions -H 'Content-Type: application/json' -H 'Authorization: Bearer bench' \
     -d '{"model":"bench","messages":[{"role":"user","content":"hi"}]}' > $W/probe.json || { echo "gateway did not answer a chat request" >&2; exit 1; }
 fi
 if [ -n "$PORTKEY" ]; then

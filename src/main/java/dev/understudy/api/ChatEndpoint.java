@@ -84,6 +84,23 @@ public abstract class ChatEndpoint {
             refuse(request.response(), e);
             return;
         }
+        if (keys.sharedRate(caller)) { // counted in Redis: the body waits (paused) for the verdict
+            io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
+            keys.takeShared(caller).subscribe().with(refusal -> context.runOnContext(v -> {
+                if (refusal != null) {
+                    refuse(request.response(), refusal);
+                } else {
+                    receive(ctx, caller);
+                }
+            }));
+            return;
+        }
+        receive(ctx, caller);
+    }
+
+    /** Reads the body (bounded in size and time), then processes the request. */
+    private void receive(RoutingContext ctx, Caller caller) {
+        HttpServerRequest request = ctx.request();
         String length = request.getHeader("content-length");
         if (length != null && parseLong(length) > maxBody) {
             tooLarge(request.response());

@@ -19,5 +19,24 @@ public interface CacheStore {
     /** Drops everything (tests, operator reset). */
     Uni<Void> clear();
 
+    /**
+     * Gives a stored entry the vector it was stored without (backfill), keeping its expiry; false when
+     * the entry is gone meanwhile.
+     */
+    Uni<Boolean> attachVector(CachedAnswer withVector);
+
+    /** Keys stored before {@code cutoffMillis} (expired under the TTL), dropped from the age index. */
+    default Uni<java.util.List<String>> sweepOlderThan(long cutoffMillis) {
+        return Uni.createFrom().item(java.util.List.of());
+    }
+
+    /** Told of keys dropped by eviction, so the similarity index can forget them. */
+    interface EvictionListener {
+        void evicted(String key);
+    }
+
+    default void onEviction(EvictionListener listener) {
+    }
+
     String description();
 }

@@ -23,6 +23,12 @@ public record CachedAnswer(String key, String scope, String question, float[] ve
         return new ChatResponse(id, model, storedAtMillis / 1000, content, toolCalls, finishReason, usage, null);
     }
 
+    /** The same answer with its question's embedding (null leaves it without). */
+    public CachedAnswer withVector(float[] v) {
+        return new CachedAnswer(key, scope, question, v, provider, model, content, toolCalls, finishReason, usage,
+                storedAtMillis);
+    }
+
     public byte[] toJson() {
         ObjectNode n = Json.object().put("key", key).put("scope", scope).put("question", question)
                 .put("provider", provider).put("model", model).put("content", content)

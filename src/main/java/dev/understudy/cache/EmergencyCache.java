@@ -14,11 +14,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
@@ -28,7 +25,9 @@ import org.jboss.logging.Logger;
  * path); when every target of a route failed, the exact answer to the same request is looked up, then
  * the answer to a similar question (embedding cosine + guard). Store calls are bounded by short
  * timeouts: a slow or dead Redis costs a miss and a (rate-limited) warning, never a failed request.
- * Entries are scoped by tenant and route, so one caller is never served another's answer.
+ * Entries are scoped by tenant and route, so one caller is never served another's answer. With Redis, every
+ * replica's similarity index follows the shared store ({@link IndexSync}); every embedding runs on one
+ * thread, and an answer stored without a vector gets one later ({@link Backfill}).
  */
 @ApplicationScoped
 public class EmergencyCache {
@@ -37,25 +36,32 @@ public class EmergencyCache {
     private static final Duration LOOKUP_TIMEOUT = Duration.ofMillis(250);
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(2);
     private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+    /** How often the backlog is looked at (it is also worked off after every store). */
+    private static final Duration BACKFILL_EVERY = Duration.ofSeconds(1);
+    /** How often answers past their TTL leave the similarity index (at most the TTL itself). */
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
 
     /** A cached answer fit to serve: {@code source} is cache or similar-cache. */
     public record Hit(CachedAnswer answer, String source, Double similarity) {
     }
 
-    /** One thread, 256 waiting at most: a bound on the CPU that cache writes may take. */
-    private static final ExecutorService EMBEDDING = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(256), Thread.ofPlatform().daemon().name("understudy-embed").factory(),
-            new ThreadPoolExecutor.AbortPolicy());
-
     private final UnderstudyConfig.Cache config;
     private final Metrics metrics;
     private final CacheStore store;
     private final SimilarAnswers similar;
+    private final IndexSync sync;
+    private final Backfill backfill;
+    private final io.vertx.core.Vertx vertx;
+    /** The backfill and sweep timers, cancelled on shutdown. */
+    private final long[] timers = {-1, -1};
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
-    public EmergencyCache(UnderstudyConfig config, Instance<ReactiveRedisDataSource> redis, Metrics metrics) {
+    public EmergencyCache(UnderstudyConfig config, Instance<ReactiveRedisDataSource> redis, Metrics metrics,
+            IndexSync sync, io.vertx.core.Vertx vertx) {
         this.config = config.cache();
         this.metrics = metrics;
+        this.sync = sync;
+        this.vertx = vertx;
         var hosts = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class);
         if (hosts.isPresent()) {
             this.store = new RedisCacheStore(redis.get(), hosts.get());
@@ -66,13 +72,21 @@ public class EmergencyCache {
         this.similar = !this.config.enabled() ? SimilarAnswers.off("cache disabled")
                 : !this.config.similarLookup() ? SimilarAnswers.off("understudy.cache.similar-lookup=false")
                 : SimilarAnswersFactory.create(this::rebuildIndex);
-        if (store instanceof MemoryCacheStore memory) {
-            memory.onEviction(similar::forget);
-        }
+        this.backfill = new Backfill(store, () -> this.similar, this::indexAndAnnounce);
+        store.onEviction(key -> {
+            similar.forget(key);
+            sync.announceForgotten(List.of(key));
+        });
+        metrics.cacheBackfill(backfill::backlog, backfill::backfilled);
     }
 
     /** A gateway stopped within a second of starting must not exit while the model is still loading. */
     void stop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        for (long timer : timers) {
+            if (timer != -1) {
+                vertx.cancelTimer(timer);
+            }
+        }
         SimilarAnswers similar = this.similar;
         if (similar != null) {
             SimilarAnswersFactory.awaitLoad(similar, java.time.Duration.ofSeconds(10));
@@ -87,20 +101,78 @@ public class EmergencyCache {
         LOG.infof("emergency cache: %s, ttl %s, at most %d entries; similar lookup: %s", store.description(),
                 config.ttl(), config.maxEntries(), similar.available() ? similar.description()
                         : "off (" + similar.description() + ")");
-        rebuildIndex();
+        if (!sync.shared()) {
+            rebuildIndex(); // with Redis, the subscription's first success rebuilds it
+        }
+        sync.listen(new IndexSync.Listener() {
+            @Override
+            public void stored(String key) {
+                indexStored(key);
+            }
+
+            @Override
+            public void forgotten(Collection<String> keys) {
+                keys.forEach(similar::forget);
+            }
+
+            @Override
+            public void cleared() {
+                similar.clear();
+            }
+
+            @Override
+            public void subscribed() {
+                rebuildIndex(); // whatever was announced while nobody listened
+            }
+        });
+        timers[0] = vertx.setPeriodic(BACKFILL_EVERY.toMillis(), id -> backfill.drain());
+        long sweep = Math.max(1_000, Math.min(config.ttl().toMillis(), SWEEP_EVERY.toMillis()));
+        timers[1] = vertx.setPeriodic(sweep, id -> sweepExpired());
     }
 
-    /** Indexes the stored answers' vectors (Redis survives restarts); again once the model has loaded. */
+    /** Forgets answers past their TTL here and on every replica (Redis expired them already). */
+    private void sweepExpired() {
+        store.sweepOlderThan(System.currentTimeMillis() - config.ttl().toMillis()).subscribe().with(expired -> {
+            if (!expired.isEmpty()) {
+                expired.forEach(similar::forget);
+                sync.announceForgotten(expired);
+            }
+        }, e -> warn("cannot sweep expired answers from the similarity index", e));
+    }
+
+    /** A peer stored (or backfilled) an answer with its vector: index it here too. */
+    private void indexStored(String key) {
+        if (!similar.available()) {
+            return; // indexed by the rebuild once the model has loaded
+        }
+        store.get(key).subscribe().with(a -> {
+            if (a != null && a.vector() != null) {
+                similar.index(a.scope(), a.key(), a.question(), a.vector());
+            }
+        }, e -> warn("cannot read an answer another replica stored", e));
+    }
+
+    private void indexAndAnnounce(CachedAnswer a) {
+        similar.index(a.scope(), a.key(), a.question(), a.vector());
+        sync.announceStored(a.key());
+    }
+
+    /**
+     * Indexes the stored answers' vectors (Redis survives restarts); again once the model has loaded and
+     * whenever the shared index's subscription is (re)established. Answers without a vector are backfilled.
+     */
     private void rebuildIndex() {
         SimilarAnswers similar = this.similar; // null while the constructor still runs
-        if (!config.enabled() || similar == null || !similar.available()) {
-            return;
+        if (!config.enabled() || similar == null || backfill == null || !similar.available()) {
+            return; // start() rebuilds it (or the subscription does) once the constructor is through
         }
         store.all().subscribe().with(a -> {
             if (a.vector() != null) {
                 similar.index(a.scope(), a.key(), a.question(), a.vector());
+            } else if (a.question() != null && !a.question().isEmpty()) {
+                backfill.add(a.key());
             }
-        }, e -> warn("cannot read the stored answers to rebuild the similarity index", e));
+        }, e -> warn("cannot read the stored answers to rebuild the similarity index", e), backfill::drain);
     }
 
     public boolean enabled() {
@@ -109,8 +181,9 @@ public class EmergencyCache {
 
     /**
      * Stores a provider's answer off the request path. Embedding the question (for the similar lookup)
-     * costs a few ms of CPU, so it runs on one thread with a bounded queue: under a burst the excess
-     * answers are stored for exact lookups only, and the gateway never spends more than a core on it.
+     * costs a few ms of CPU, so it runs on one thread with a bounded queue: under a burst (or while the model
+     * loads) the excess answers are stored for exact lookups first and embedded later by the backfill, and
+     * the gateway never spends more than a core on it.
      */
     public void storeInBackground(Route route, String tenant, ChatRequest request, ChatResponse response,
             Target answered) {
@@ -123,24 +196,14 @@ public class EmergencyCache {
                 response.content(), response.toolCalls(), response.finishReason(), response.usage(),
                 System.currentTimeMillis()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(this::withVector)
+                .chain(backfill::withVector)
                 .call(a -> store.put(a, config.ttl(), config.maxEntries()).ifNoItem().after(STORE_TIMEOUT).fail())
                 .subscribe().with(a -> {
                     if (a.vector() != null) {
-                        similar.index(a.scope(), a.key(), a.question(), a.vector());
+                        indexAndAnnounce(a);
                     }
+                    backfill.drain();
                 }, e -> warn("cannot store an answer in the emergency cache", e));
-    }
-
-    private Uni<CachedAnswer> withVector(CachedAnswer a) {
-        if (!similar.available() || a.question().isEmpty()) {
-            return Uni.createFrom().item(a);
-        }
-        return Uni.createFrom().item(() -> {
-            float[] v = similar.embed(a.question());
-            return new CachedAnswer(a.key(), a.scope(), a.question(), v, a.provider(), a.model(), a.content(),
-                    a.toolCalls(), a.finishReason(), a.usage(), a.storedAtMillis());
-        }).runSubscriptionOn(EMBEDDING).onFailure(RejectedExecutionException.class).recoverWithItem(a);
     }
 
     /** Exact, then similar; null when neither has a fit answer. Never fails. */
@@ -180,6 +243,9 @@ public class EmergencyCache {
                     }
                     return store.get(match.get().key()).ifNoItem().after(LOOKUP_TIMEOUT).fail()
                             .map(a -> {
+                                if (a == null) {
+                                    similar.forget(match.get().key()); // expired or deleted under us
+                                }
                                 metrics.cacheLookup("similar", a == null ? "miss" : "hit");
                                 return a == null ? null : new Hit(a, "similar-cache", match.get().similarity());
                             });
@@ -204,10 +270,15 @@ public class EmergencyCache {
         return similar.description();
     }
 
+    /** Stored answers waiting for their question's vector. */
+    public int backfillBacklog() {
+        return backfill.backlog();
+    }
+
     /** Drops every entry (operator reset, tests). */
     public Uni<Void> clear() {
         similar.clear();
-        return store.clear();
+        return store.clear().invoke(sync::announceCleared);
     }
 
     private static String scope(String tenant, Route route) {

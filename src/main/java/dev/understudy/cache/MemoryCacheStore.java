@@ -20,15 +20,11 @@ public final class MemoryCacheStore implements CacheStore {
     private final LongSupplier clock;
     private EvictionListener listener = key -> { };
 
-    /** Told of keys dropped by eviction, so the similarity index can forget them. */
-    public interface EvictionListener {
-        void evicted(String key);
-    }
-
     public MemoryCacheStore(LongSupplier clockMillis) {
         this.clock = clockMillis;
     }
 
+    @Override
     public void onEviction(EvictionListener listener) {
         this.listener = listener;
     }
@@ -68,6 +64,32 @@ public final class MemoryCacheStore implements CacheStore {
         long now = clock.getAsLong();
         return Multi.createFrom().iterable(entries.values().stream().filter(e -> e.expiresAtMillis > now)
                 .map(Entry::answer).toList());
+    }
+
+    @Override
+    public Uni<List<String>> sweepOlderThan(long cutoffMillis) {
+        List<String> expired = new ArrayList<>();
+        synchronized (this) {
+            long now = clock.getAsLong();
+            entries.entrySet().removeIf(e -> {
+                boolean gone = e.getValue().expiresAtMillis <= now;
+                if (gone) {
+                    expired.add(e.getKey());
+                }
+                return gone;
+            });
+        }
+        return Uni.createFrom().item(expired);
+    }
+
+    @Override
+    public synchronized Uni<Boolean> attachVector(CachedAnswer withVector) {
+        Entry e = entries.get(withVector.key());
+        if (e == null || e.expiresAtMillis <= clock.getAsLong()) {
+            return Uni.createFrom().item(false);
+        }
+        entries.put(withVector.key(), new Entry(withVector, e.expiresAtMillis)); // same place in the age order
+        return Uni.createFrom().item(true);
     }
 
     @Override

@@ -8,22 +8,28 @@ import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Redis: one string per entry ({@code understudy:cache:<key>}, with the TTL as its expiry) and a sorted
- * set of keys by store time ({@code understudy:cache:order}) for oldest-first eviction.
+ * set of keys by store time ({@code understudy:cache:order}) for oldest-first eviction. Every command names
+ * one key (several keys are deleted one by one), so the layout works unchanged on Redis Cluster: no two keys
+ * have to share a slot.
  */
 public final class RedisCacheStore implements CacheStore {
 
     static final String PREFIX = "understudy:cache:";
     static final String ORDER = "understudy:cache:order";
+    /** Keys deleted at once when clearing or evicting many. */
+    private static final int DELETE_CONCURRENCY = 16;
 
     private final ReactiveValueCommands<String, String> values;
     private final ReactiveSortedSetCommands<String, String> order;
     private final ReactiveKeyCommands<String> keys;
     private final String hosts;
+    private volatile EvictionListener listener = key -> { };
 
     public RedisCacheStore(ReactiveRedisDataSource redis, String hosts) {
         this.values = redis.value(String.class, String.class);
@@ -33,21 +39,37 @@ public final class RedisCacheStore implements CacheStore {
     }
 
     @Override
+    public void onEviction(EvictionListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
     public Uni<CachedAnswer> get(String key) {
         return values.get(PREFIX + key).map(json -> json == null ? null : CachedAnswer.fromJson(json));
     }
 
     @Override
     public Uni<Void> put(CachedAnswer answer, Duration ttl, int maxEntries) {
-        return values.set(PREFIX + answer.key(), new String(answer.toJson(), java.nio.charset.StandardCharsets.UTF_8),
-                new SetArgs().px(ttl))
+        return values.set(PREFIX + answer.key(), json(answer), new SetArgs().px(ttl))
                 .chain(() -> order.zadd(ORDER, answer.storedAtMillis(), answer.key()))
                 .chain(() -> order.zcard(ORDER))
                 .chain(size -> size <= maxEntries ? Uni.createFrom().voidItem()
-                        : order.zpopmin(ORDER, (int) (size - maxEntries)).chain(popped -> popped.isEmpty()
-                                ? Uni.createFrom().voidItem()
-                                : keys.del(popped.stream().map(v -> PREFIX + v.value()).toArray(String[]::new))
-                                        .replaceWithVoid()));
+                        : order.zpopmin(ORDER, (int) (size - maxEntries)).chain(popped -> deleteEach(
+                                popped.stream().map(v -> v.value()).toList(), true)));
+    }
+
+    @Override
+    public Uni<Boolean> attachVector(CachedAnswer withVector) {
+        // XX: never brings back an entry that expired or was deleted meanwhile; KEEPTTL: it expires as stored
+        return values.setGet(PREFIX + withVector.key(), json(withVector), new SetArgs().xx().keepttl())
+                .map(previous -> previous != null);
+    }
+
+    @Override
+    public Uni<List<String>> sweepOlderThan(long cutoffMillis) {
+        return order.zrangebyscore(ORDER, ScoreRange.from(Double.NEGATIVE_INFINITY, (double) cutoffMillis))
+                .chain(expired -> expired.isEmpty() ? Uni.createFrom().item(expired)
+                        : order.zrem(ORDER, expired.toArray(String[]::new)).replaceWith(expired));
     }
 
     @Override
@@ -61,15 +83,30 @@ public final class RedisCacheStore implements CacheStore {
     @Override
     public Uni<Void> clear() {
         return order.zrangebyscore(ORDER, ScoreRange.from(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY))
-                .chain(list -> {
-                    String[] all = java.util.stream.Stream.concat(list.stream().map(k -> PREFIX + k),
-                            java.util.stream.Stream.of(ORDER)).toArray(String[]::new);
-                    return keys.del(all).replaceWithVoid();
-                });
+                .chain(list -> deleteEach(list, false))
+                .chain(() -> keys.del(ORDER)).replaceWithVoid();
     }
 
     @Override
     public String description() {
         return "Redis at " + hosts;
+    }
+
+    /** One DEL per entry: a multi-key DEL would span slots on a cluster. */
+    private Uni<Void> deleteEach(List<String> entryKeys, boolean evicted) {
+        if (entryKeys.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createFrom().iterable(entryKeys)
+                .onItem().transformToUni(k -> keys.del(PREFIX + k).invoke(() -> {
+                    if (evicted) {
+                        listener.evicted(k);
+                    }
+                })).merge(DELETE_CONCURRENCY)
+                .collect().last().replaceWithVoid();
+    }
+
+    private static String json(CachedAnswer answer) {
+        return new String(answer.toJson(), StandardCharsets.UTF_8);
     }
 }

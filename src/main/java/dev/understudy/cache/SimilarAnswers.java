@@ -13,6 +13,11 @@ public interface SimilarAnswers {
 
     boolean available();
 
+    /** Not available yet, but may be soon (the model is still loading): answers stored now are embedded later. */
+    default boolean pending() {
+        return false;
+    }
+
     /** What it runs on, or why it is off. */
     String description();
 

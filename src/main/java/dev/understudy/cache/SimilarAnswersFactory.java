@@ -75,6 +75,11 @@ final class SimilarAnswersFactory {
         }
 
         @Override
+        public boolean pending() {
+            return done.getCount() > 0;
+        }
+
+        @Override
         public float[] embed(String question) {
             return delegate.embed(question);
         }

@@ -22,7 +22,7 @@ public class CacheResource {
     public ObjectNode describe() {
         ObjectNode body = Json.object().put("enabled", cache.enabled()).put("store", cache.storeDescription());
         body.putObject("similar").put("available", cache.similarAvailable())
-                .put("description", cache.similarDescription());
+                .put("description", cache.similarDescription()).put("backfill_backlog", cache.backfillBacklog());
         return body;
     }
 

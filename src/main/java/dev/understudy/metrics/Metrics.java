@@ -35,6 +35,10 @@ public class Metrics {
     public static final String CACHE_LOOKUPS = "understudy.cache.lookups";
     public static final String QUEUE_DEPTH = "understudy.queue.depth";
     public static final String COST = "understudy.cost.usd";
+    // state shared between replicas (docs/shared-state.md)
+    public static final String CACHE_BACKFILL_BACKLOG = "understudy.cache.backfill.backlog";
+    public static final String CACHE_BACKFILLED = "understudy.cache.backfilled";
+    public static final String SHARED_STATE_LOCAL = "understudy.shared.state.local";
 
     private final MeterRegistry registry;
     /** Targets sharing a provider/model pair share one gauge: it shows the worst breaker among them. */
@@ -60,6 +64,20 @@ public class Metrics {
     public void queueDepth(java.util.function.Supplier<Number> depth) {
         // the Supplier form holds it strongly (a state-object gauge is held weakly and would read NaN after a GC)
         Gauge.builder(QUEUE_DEPTH, depth).description("Requests waiting in the queue").register(registry);
+    }
+
+    /** Cached answers waiting for their question's vector, and those given one after they were stored. */
+    public void cacheBackfill(java.util.function.Supplier<Number> backlog, java.util.function.Supplier<Number> done) {
+        Gauge.builder(CACHE_BACKFILL_BACKLOG, backlog).description("Cached answers waiting to be embedded")
+                .register(registry);
+        FunctionCounter.builder(CACHE_BACKFILLED, done, d -> d.get().doubleValue())
+                .description("Cached answers embedded after they were stored").register(registry);
+    }
+
+    /** 1 while {@code what} (budget, rate) is counted by this replica alone because Redis does not answer. */
+    public void sharedStateLocal(String what, java.util.function.Supplier<Number> local) {
+        Gauge.builder(SHARED_STATE_LOCAL, local).tag("what", what)
+                .description("1 while counted per replica because the shared Redis is unreachable").register(registry);
     }
 
     public RouteMeters forRoute(String route) {

@@ -28,6 +28,8 @@ public class Keys {
     private final Map<String, Caller> callers = new HashMap<>();
     private final String adminHash;
     private final boolean adminEnabled;
+    /** Counts callers' rates once for the deployment (Redis); null: each replica counts its own. */
+    private volatile SharedRateLimit sharedRates;
 
     @jakarta.inject.Inject
     public Keys(UnderstudyConfig config) {
@@ -77,14 +79,39 @@ public class Keys {
         if (caller == null) {
             throw new AuthException(401, "invalid_api_key", "The API key is not valid for this gateway.", 0);
         }
-        if (caller.bucket() != null) {
+        if (caller.bucket() != null && sharedRates == null) {
             long wait = caller.bucket().take();
             if (wait > 0) {
-                throw new AuthException(429, "rate_limit_exceeded", "Too many requests for this API key; retry "
-                        + "after the time in Retry-After.", Math.max(1, (wait + 999_999_999) / 1_000_000_000));
+                throw rateLimited(wait);
             }
         }
         return caller;
+    }
+
+    /** Counts rates in Redis from now on (see {@link #sharedRate}). */
+    void shareRates(SharedRateLimit shared) {
+        this.sharedRates = shared;
+    }
+
+    /**
+     * Whether this caller's rate is counted for the whole deployment: then {@link #authenticate} left it
+     * alone and the caller must be admitted through {@link #takeShared} before its request goes on.
+     */
+    public boolean sharedRate(Caller caller) {
+        return caller.bucket() != null && sharedRates != null;
+    }
+
+    /**
+     * Takes a token from the caller's deployment-wide bucket: null when admitted, else the 429 to answer.
+     * Never fails: when Redis does not answer, the replica's own bucket decides.
+     */
+    public io.smallrye.mutiny.Uni<AuthException> takeShared(Caller caller) {
+        return sharedRates.take(caller).map(wait -> wait > 0 ? rateLimited(wait) : null);
+    }
+
+    private static AuthException rateLimited(long waitNanos) {
+        return new AuthException(429, "rate_limit_exceeded", "Too many requests for this API key; retry "
+                + "after the time in Retry-After.", Math.max(1, (waitNanos + 999_999_999) / 1_000_000_000));
     }
 
     /** Checks the admin key for {@code /admin/*}: 404 when disabled, 401/403 otherwise. */

@@ -19,6 +19,14 @@ public final class TokenBucket {
         this.last = ticker.nanos();
     }
 
+    public double ratePerSecond() {
+        return ratePerNano * 1e9;
+    }
+
+    public double burst() {
+        return burst;
+    }
+
     /** Takes a token; returns 0 if one was there, else the nanoseconds until one will be. */
     public synchronized long take() {
         long now = ticker.nanos();

@@ -39,13 +39,20 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts one on this port (to bring a killed server back where the gateway expects it). */
     public static RedisServer start(int port) {
+        return start(port, List.of());
+    }
+
+    /** Starts one on this port with more arguments (e.g. {@code --cluster-enabled yes}). */
+    public static RedisServer start(int port, List<String> more) {
         String binary = findOnPath("redis-server");
         Path log = Path.of("target", "redis-" + port + ".log");
         Process p;
         try {
             Files.createDirectories(log.getParent());
-            p = new ProcessBuilder(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--daemonize", "no"))
+            List<String> cmd = new java.util.ArrayList<>(List.of(binary, "--port", String.valueOf(port), "--bind",
+                    "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
+            cmd.addAll(more);
+            p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
@@ -68,6 +75,34 @@ public final class RedisServer implements AutoCloseable {
     /** {@code redis://127.0.0.1:PORT}, for {@code quarkus.redis.hosts}. */
     public String url() {
         return "redis://127.0.0.1:" + port;
+    }
+
+    /**
+     * A Sentinel on a free port watching the master on {@code masterPort} under the name {@code mymaster}
+     * (quorum 1): for {@code quarkus.redis.client-type=sentinel}.
+     */
+    public static RedisServer sentinel(int masterPort) {
+        int port = freePort();
+        Path conf = Path.of("target", "sentinel-" + port + ".conf").toAbsolutePath();
+        Path log = Path.of("target", "sentinel-" + port + ".log");
+        Process p;
+        try {
+            Files.createDirectories(conf.getParent());
+            Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\n"
+                    + "sentinel monitor mymaster 127.0.0.1 " + masterPort + " 1\n");
+            p = new ProcessBuilder(List.of(findOnPath("redis-server"), conf.toString(), "--sentinel"))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a sentinel", e);
+        }
+        RedisServer sentinel = new RedisServer(p, port);
+        if (!Await.within(Duration.ofMillis(READY_WITHIN_MS), Duration.ofMillis(50),
+                () -> !p.isAlive() || sentinel.pings()) || !p.isAlive()) {
+            sentinel.close();
+            throw new IllegalStateException("the sentinel on port " + port + " did not answer PING; see "
+                    + log.toAbsolutePath());
+        }
+        return sentinel;
     }
 
     /** Does it answer PING (plain RESP over a socket)? */
@@ -99,7 +134,7 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static String findOnPath(String name) {
+    static String findOnPath(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             File f = new File(dir, name);
             if (f.isFile() && f.canExecute()) {

@@ -1,0 +1,184 @@
+package dev.understudy.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.understudy.provider.json.Json;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps every replica's similarity index in step with the shared Redis store, through the channel
+ * {@value #CHANNEL}: a replica that stored (or backfilled) an answer with its vector announces its key, and
+ * the others read the entry (vector included) and index it; keys that were evicted, expired or cleared are
+ * announced to be forgotten. Pub/sub delivers at most once, so a replica that (re)subscribes first rebuilds
+ * its whole index from the store. Without {@code quarkus.redis.hosts} it does nothing: one replica, one index.
+ */
+@ApplicationScoped
+public class IndexSync {
+
+    static final String CHANNEL = "understudy:cache:index";
+    private static final Logger LOG = Logger.getLogger(IndexSync.class);
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(2);
+    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+
+    /** What a replica does with its peers' announcements. */
+    public interface Listener {
+        /** An entry with a vector was stored: read and index it. */
+        void stored(String key);
+
+        void forgotten(Collection<String> keys);
+
+        void cleared();
+
+        /** The subscription is (again) in place: anything announced meanwhile was missed. */
+        void subscribed();
+    }
+
+    private final String origin = UUID.randomUUID().toString();
+    private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private final AtomicBoolean resubscribing = new AtomicBoolean();
+    private final ReactivePubSubCommands<String> pubsub;
+    private volatile Listener listener;
+    private volatile boolean stopped;
+
+    public IndexSync(Instance<ReactiveRedisDataSource> redis) {
+        boolean shared = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class).isPresent();
+        this.pubsub = shared ? redis.get().pubsub(String.class) : null;
+    }
+
+    /** Whether the index is shared (Redis configured). */
+    public boolean shared() {
+        return pubsub != null;
+    }
+
+    /** Starts listening; once per process. */
+    public void listen(Listener listener) {
+        if (pubsub == null || this.listener != null) {
+            return;
+        }
+        this.listener = listener;
+        subscribe();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+    }
+
+    /** Tells the other replicas that {@code key} now has a vector in the store. Fire-and-forget. */
+    public void announceStored(String key) {
+        if (pubsub != null) {
+            publish(message("stored").put("key", key));
+        }
+    }
+
+    /** Tells the other replicas to forget these keys (evicted or expired). Fire-and-forget. */
+    public void announceForgotten(Collection<String> keys) {
+        if (pubsub != null && !keys.isEmpty()) {
+            ObjectNode m = message("forgotten");
+            var array = m.putArray("keys");
+            keys.forEach(array::add);
+            publish(m);
+        }
+    }
+
+    /** Tells the other replicas that the cache was cleared. Fire-and-forget. */
+    public void announceCleared() {
+        if (pubsub != null) {
+            publish(message("cleared"));
+        }
+    }
+
+    /** Sends one announcement; a separate method so that a timeout or breaker can guard it. */
+    public Uni<Void> send(String message) {
+        return pubsub.publish(CHANNEL, message).ifNoItem().after(PUBLISH_TIMEOUT).fail();
+    }
+
+    private ObjectNode message(String op) {
+        return Json.object().put("origin", origin).put("op", op);
+    }
+
+    private void publish(ObjectNode message) {
+        try {
+            send(message.toString()).subscribe().with(v -> { }, e -> warn("cannot publish to " + CHANNEL, e));
+        } catch (RuntimeException e) {
+            warn("cannot publish to " + CHANNEL, e);
+        }
+    }
+
+    private void subscribe() {
+        pubsub.subscribe(CHANNEL, this::received, this::lost, e -> lost())
+                .subscribe().with(s -> {
+                    LOG.infof("similar index: shared through Redis channel %s", CHANNEL);
+                    listener.subscribed();
+                }, e -> {
+                    warn("cannot subscribe to " + CHANNEL, e);
+                    lost();
+                });
+    }
+
+    private void lost() {
+        if (stopped || !resubscribing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Uni.createFrom().voidItem().onItem().delayIt().by(RESUBSCRIBE_DELAY).subscribe().with(v -> {
+                resubscribing.set(false);
+                if (!stopped) {
+                    subscribe();
+                }
+            });
+        } catch (RuntimeException e) {
+            resubscribing.set(false); // shutting down
+        }
+    }
+
+    private void received(String message) {
+        try {
+            JsonNode m = Json.MAPPER.readTree(message);
+            if (origin.equals(Json.text(m, "origin"))) {
+                return; // our own announcement, echoed back
+            }
+            switch (String.valueOf(Json.text(m, "op"))) {
+                case "stored" -> {
+                    String key = Json.text(m, "key");
+                    if (key != null) {
+                        listener.stored(key);
+                    }
+                }
+                case "forgotten" -> {
+                    List<String> keys = new ArrayList<>();
+                    m.path("keys").forEach(k -> keys.add(k.asText()));
+                    listener.forgotten(keys);
+                }
+                case "cleared" -> listener.cleared();
+                default -> LOG.debugf("similar index: unknown announcement %s", message);
+            }
+        } catch (Exception e) {
+            warn("ignoring a malformed message on " + CHANNEL, e);
+        }
+    }
+
+    private void warn(String what, Throwable e) {
+        long now = System.nanoTime();
+        long last = lastWarn.get();
+        if (now - last >= WARN_EVERY_NANOS && lastWarn.compareAndSet(last, now)) {
+            LOG.warnf("similar index: %s: %s (each replica keeps its own index meanwhile; further warnings "
+                    + "suppressed for 10 s)", what, e.toString());
+        }
+    }
+}
