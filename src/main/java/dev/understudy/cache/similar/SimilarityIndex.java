@@ -72,7 +72,7 @@ public final class SimilarityIndex {
         Shelf.Candidates found = shelf.best(Embedder.normalise(query.clone()), threshold, CANDIDATES);
         QuestionParts asked = found.count() > 0 ? QuestionParts.of(queryText) : null;
         for (int i = 0; i < found.count(); i++) {
-            if (SimilarityGuard.refusal(asked, found.questions()[i]).isEmpty()) {
+            if (SimilarityGuard.refusal(asked, found.questions()[i], found.scores()[i], threshold).isEmpty()) {
                 return Optional.of(new Match(found.keys()[i], found.scores()[i]));
             }
         }
