@@ -142,6 +142,41 @@ final class Frame {
         return words.stream().map(QuestionParts.Word::norm).filter(FORM::contains).toList();
     }
 
+    /**
+     * "I forgot to pay my card bill last month. Will it hurt my credit score?" / "... Will I be
+     * charged a late fee?": the same context sentence, then questions that share no content word.
+     */
+    static Optional<String> sameContextOtherQuestion(QuestionParts q, QuestionParts c) {
+        if (q.sentences.size() < 2 || c.sentences.size() < 2) {
+            return Optional.empty();
+        }
+        List<List<String>> sentencesA = q.sentences.stream().map(Frame::norms).toList();
+        List<List<String>> sentencesB = c.sentences.stream().map(Frame::norms).toList();
+        Set<String> restA = new LinkedHashSet<>();
+        Set<String> restB = new LinkedHashSet<>();
+        boolean shared = false;
+        for (int i = 0; i < sentencesA.size(); i++) {
+            if (sentencesB.contains(sentencesA.get(i))) {
+                shared = true;
+            } else {
+                restA.addAll(content(q.sentences.get(i)));
+            }
+        }
+        for (int i = 0; i < sentencesB.size(); i++) {
+            if (!sentencesA.contains(sentencesB.get(i))) {
+                restB.addAll(content(c.sentences.get(i)));
+            }
+        }
+        if (!shared || restA.isEmpty() || restB.isEmpty() || restA.stream().anyMatch(restB::contains)) {
+            return Optional.empty();
+        }
+        return Optional.of("the same context, another question " + restA + " / " + restB);
+    }
+
+    private static List<String> norms(List<QuestionParts.Word> words) {
+        return words.stream().map(QuestionParts.Word::norm).toList();
+    }
+
     /** "copy files to a server" / "from a server". */
     private static List<String> direction(List<QuestionParts.Word> words) {
         return words.stream().map(QuestionParts.Word::norm).filter(GuardWords.DIRECTION::contains).toList();
@@ -152,8 +187,8 @@ final class Frame {
     }
 
     /**
-     * The slot's content words; a slot of common verbs only ("make" in "make a table of contents"
-     * against "update a table of contents") stands for itself.
+     * The slot's content words; a slot of stop words only stands for itself: "make" in "make a
+     * table of contents" against "update a table of contents", "for" in "a for loop" / "a while loop".
      */
     private static Set<String> content(List<QuestionParts.Word> words) {
         Set<String> out = new LinkedHashSet<>();
@@ -164,7 +199,7 @@ final class Frame {
         }
         if (out.isEmpty()) {
             for (QuestionParts.Word w : words) {
-                if (GuardWords.COMMON_VERBS.contains(w.norm())) {
+                if (w.kind() == QuestionParts.Kind.STOP && !FORM.contains(w.norm())) {
                     out.add(w.norm());
                 }
             }

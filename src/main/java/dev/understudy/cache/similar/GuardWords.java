@@ -28,10 +28,6 @@ final class GuardWords {
             "many", "very", "really", "it's", "i'm", "im", "possible", "steps", "step", "tips", "tip",
             "help", "using", "use", "vs", "versus", "between", "whether", "make", "via", "per", "being");
 
-    /** Stop words that are verbs: what a question does when they are all that differs ("make" / "update"). */
-    static final Set<String> COMMON_VERBS = Set.of("get", "getting", "got", "make", "use", "using", "need", "want",
-            "know", "help", "explain", "define", "mean", "tell", "have", "has", "had");
-
     /** Specific question words: two questions asking "who" and "where" about one thing differ. */
     static final Set<String> SPECIFIC_QUESTION_WORDS = Set.of("who", "when", "where", "why");
 

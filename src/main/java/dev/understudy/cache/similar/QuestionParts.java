@@ -38,12 +38,21 @@ final class QuestionParts {
     final List<String> numbers = new ArrayList<>();
     final Set<String> units = new HashSet<>();
     final Set<String> questionWords = new HashSet<>();
+    /** The words sentence by sentence ("I moved recently." "How do I change my address?"). */
+    final List<List<Word>> sentences = new ArrayList<>();
     final boolean negated;
     final boolean directional;
 
-    private QuestionParts(List<Word> words, Set<String> questionWords) {
+    private QuestionParts(List<Word> words, Set<String> questionWords, List<Boolean> starts) {
         this.words = words;
         this.questionWords.addAll(questionWords);
+        int from = 0;
+        for (int i = 1; i <= words.size(); i++) {
+            if (i == words.size() || starts.get(i)) {
+                sentences.add(words.subList(from, i));
+                from = i;
+            }
+        }
         Set<String> contentInOrder = new LinkedHashSet<>();
         boolean neg = false;
         boolean dir = false;
@@ -106,7 +115,7 @@ final class QuestionParts {
                 asks.add(lower);
             }
         }
-        return new QuestionParts(classify(merged, starts, shouting), asks);
+        return new QuestionParts(classify(merged, starts, shouting), asks, starts);
     }
 
     /**

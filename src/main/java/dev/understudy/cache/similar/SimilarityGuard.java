@@ -102,7 +102,7 @@ public final class SimilarityGuard {
         if (!qAnchors.equals(cAnchors)) {
             return Optional.of("different order " + qAnchors + " / " + cAnchors);
         }
-        Optional<String> slot = Frame.slotSwap(q, c);
+        Optional<String> slot = Frame.slotSwap(q, c).or(() -> Frame.sameContextOtherQuestion(q, c));
         if (slot.isPresent()) {
             return slot;
         }
