@@ -102,15 +102,11 @@ public final class SimilarityGuard {
         if (!qAnchors.equals(cAnchors)) {
             return Optional.of("different order " + qAnchors + " / " + cAnchors);
         }
-        Optional<String> slot = Frame.slotSwap(q, c).or(() -> Frame.sameContextOtherQuestion(q, c));
-        if (slot.isPresent()) {
-            return slot;
-        }
         if (q.directional && c.directional && new HashSet<>(q.content).equals(new HashSet<>(c.content))
                 && !q.content.equals(c.content)) {
             return Optional.of("same words in another direction " + q.content + " / " + c.content);
         }
-        return Optional.empty();
+        return Frame.slotSwap(q, c).or(() -> Frame.sameContextOtherQuestion(q, c));
     }
 
     /**
