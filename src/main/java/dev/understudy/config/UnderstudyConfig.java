@@ -337,7 +337,7 @@ public interface UnderstudyConfig {
 
         /** Cosine at or above which a similar question's answer may be served (then the guard decides). */
         @WithName("similarity-threshold")
-        @WithDefault("0.89")
+        @WithDefault("0.84")
         double similarityThreshold();
     }
 

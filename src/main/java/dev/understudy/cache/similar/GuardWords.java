@@ -48,6 +48,19 @@ final class GuardWords {
             Map.entry("million", "1000000"), Map.entry("billion", "1000000000"), Map.entry("dozen", "12"),
             Map.entry("twice", "2"), Map.entry("half", "0.5"));
 
+    /** Roman numerals from two on, in capitals ("World War II", "Henry VIII"); "I" is the pronoun. */
+    static final Map<String, String> ROMAN = Map.ofEntries(
+            Map.entry("II", "2"), Map.entry("III", "3"), Map.entry("IV", "4"), Map.entry("VI", "6"),
+            Map.entry("VII", "7"), Map.entry("VIII", "8"), Map.entry("IX", "9"), Map.entry("XI", "11"),
+            Map.entry("XII", "12"), Map.entry("XIII", "13"), Map.entry("XIV", "14"), Map.entry("XV", "15"),
+            Map.entry("XVI", "16"));
+
+    /** Ranks ("second" is a unit first, and a rank only where nothing is measured). */
+    static final Map<String, String> ORDINALS = Map.ofEntries(
+            Map.entry("first", "1st"), Map.entry("third", "3rd"), Map.entry("fourth", "4th"),
+            Map.entry("fifth", "5th"), Map.entry("sixth", "6th"), Map.entry("seventh", "7th"),
+            Map.entry("eighth", "8th"), Map.entry("ninth", "9th"), Map.entry("tenth", "10th"));
+
     /** Units, currencies and symbols to one canonical name each. */
     static final Map<String, String> UNITS = units();
 
@@ -78,6 +91,13 @@ final class GuardWords {
             "azure", "gcp", "npm", "maven", "gradle", "pip", "angular", "vue", "quarkus",
             "postgres", "postgresql", "mysql", "redis", "mongodb", "kafka", "vim", "emacs", "node.js", "nodejs");
 
+    /** Short or long spellings of one name, to the one the guard compares. */
+    static final Map<String, String> ALIASES = Map.ofEntries(
+            Map.entry("js", "javascript"), Map.entry("ts", "typescript"), Map.entry("golang", "go"),
+            Map.entry("postgres", "postgresql"), Map.entry("psql", "postgresql"), Map.entry("k8s", "kubernetes"),
+            Map.entry("node.js", "node"), Map.entry("nodejs", "node"), Map.entry("macos", "mac"),
+            Map.entry("osx", "mac"), Map.entry("py", "python"));
+
     /** Multi-word phrases folded into one token before anything else. */
     static final Map<String, String> PHRASES = Map.ofEntries(
             Map.entry("turn on", "enable"), Map.entry("switch on", "enable"), Map.entry("turn off", "disable"),
@@ -107,6 +127,8 @@ final class GuardWords {
             pair(Set.of("min", "minimum", "smallest", "lowest", "least", "shortest", "cheapest", "fewest"),
                     Set.of("max", "maximum", "largest", "biggest", "highest", "most", "longest", "tallest")),
             pair(Set.of("before", "earlier", "previous", "prev"), Set.of("after", "later", "next")),
+            pair(Set.of("next", "upcoming"), Set.of("last", "previous")),
+            pair(Set.of("all", "every", "each"), Set.of("one", "single")),
             pair(Set.of("true", "yes"), Set.of("false")),
             pair(Set.of("encrypt", "encode", "compress", "zip", "serialize"),
                     Set.of("decrypt", "decode", "decompress", "unzip", "deserialize")),

@@ -20,6 +20,7 @@ final class QuestionParts {
 
     enum Kind { NUMBER, UNIT, NEGATION, STOP, WORD }
 
+    /** {@code bound}: a unit right after its number ("5 km"); a number that does not measure ("World War II"). */
     record Word(String raw, String norm, Kind kind, boolean nameLike, boolean bound) {
     }
 
@@ -37,11 +38,21 @@ final class QuestionParts {
     final List<String> numbers = new ArrayList<>();
     final Set<String> units = new HashSet<>();
     final Set<String> questionWords = new HashSet<>();
+    /** The words sentence by sentence ("I moved recently." "How do I change my address?"). */
+    final List<List<Word>> sentences = new ArrayList<>();
     final boolean negated;
     final boolean directional;
 
-    private QuestionParts(List<Word> words) {
+    private QuestionParts(List<Word> words, Set<String> questionWords, List<Boolean> starts) {
         this.words = words;
+        this.questionWords.addAll(questionWords);
+        int from = 0;
+        for (int i = 1; i <= words.size(); i++) {
+            if (i == words.size() || starts.get(i)) {
+                sentences.add(words.subList(from, i));
+                from = i;
+            }
+        }
         Set<String> contentInOrder = new LinkedHashSet<>();
         boolean neg = false;
         boolean dir = false;
@@ -51,9 +62,6 @@ final class QuestionParts {
             vocabulary.add(w.norm());
             neg |= w.kind() == Kind.NEGATION;
             dir |= GuardWords.DIRECTION.contains(lower);
-            if (GuardWords.SPECIFIC_QUESTION_WORDS.contains(lower)) {
-                questionWords.add(lower);
-            }
             switch (w.kind()) {
                 case NUMBER -> numbers.add(w.norm());
                 case UNIT -> units.add(w.norm());
@@ -97,7 +105,17 @@ final class QuestionParts {
             atStart = false;
         }
         boolean shouting = shouting(raws, starts);
-        return new QuestionParts(classify(mergePhrases(raws, starts), starts, shouting));
+        List<String> merged = mergePhrases(raws, starts);
+        // who / when / where / why ask something only where a sentence starts ("What does it mean
+        // when my cat purrs?" asks why)
+        Set<String> asks = new HashSet<>();
+        for (int i = 0; i < merged.size(); i++) {
+            String lower = merged.get(i).toLowerCase(Locale.ROOT);
+            if (starts.get(i) && GuardWords.SPECIFIC_QUESTION_WORDS.contains(lower)) {
+                asks.add(lower);
+            }
+        }
+        return new QuestionParts(classify(merged, starts, shouting), asks, starts);
     }
 
     /**
@@ -162,7 +180,15 @@ final class QuestionParts {
             String prev = i > 0 ? raws.get(i - 1).toLowerCase(Locale.ROOT) : "";
             boolean unitNext = GuardWords.UNITS.containsKey(next) && !CURRENCY_SYMBOLS.contains(next);
             String number = number(lower, unitNext);
-            if (number != null) {
+            String rank = GuardWords.ROMAN.containsKey(raw) ? GuardWords.ROMAN.get(raw)
+                    : next.isEmpty() || GuardWords.STOP.contains(next) ? null : ordinal(lower); // "learn it first"
+            if (rank != null) {
+                // "World War II", "the first CEO": a number, but not one that measures ("what year")
+                out.add(new Word(raw, rank, Kind.NUMBER, false, true));
+            } else if ("1".equals(number) && unitNext) {
+                // "a kilogram", "one kg", "1 kg": the unit alone, as in "grams in a kilogram"
+                out.add(new Word(raw, "a", Kind.STOP, false, false));
+            } else if (number != null) {
                 out.add(new Word(raw, number, Kind.NUMBER, false, false));
             } else if (GuardWords.UNITS.containsKey(lower)) {
                 boolean bound = number(prev, true) != null || prev.equals("a") || prev.equals("an")
@@ -174,7 +200,8 @@ final class QuestionParts {
                 out.add(new Word(raw, lower, Kind.STOP, false, false));
             } else {
                 boolean name = GuardWords.NAMES.contains(lower) || looksLikeName(raw, starts.get(i), shouting);
-                out.add(new Word(raw, name ? lower : stem(lower), Kind.WORD, name, false));
+                String norm = name ? GuardWords.ALIASES.getOrDefault(lower, lower) : lower;
+                out.add(new Word(raw, stem(norm), Kind.WORD, name, false));
             }
         }
         return softUnits(out);
@@ -182,13 +209,22 @@ final class QuestionParts {
 
     /** "what year", "how many days": a time or cup word is a unit only where the text measures. */
     private static List<Word> softUnits(List<Word> words) {
-        boolean measures = words.stream().anyMatch(w -> w.kind() == Kind.NUMBER
+        boolean measures = words.stream().anyMatch(w -> w.kind() == Kind.NUMBER && !w.bound()
                 || (w.kind() == Kind.UNIT && (w.bound() || !GuardWords.SOFT_UNITS.contains(w.norm()))));
         if (measures) {
             return words;
         }
-        return words.stream().map(w -> w.kind() == Kind.UNIT && GuardWords.SOFT_UNITS.contains(w.norm())
-                ? new Word(w.raw(), w.norm(), Kind.WORD, false, false) : w).toList();
+        return words.stream().map(w -> w.kind() != Kind.UNIT || !GuardWords.SOFT_UNITS.contains(w.norm()) ? w
+                : w.raw().equalsIgnoreCase("second") ? new Word(w.raw(), "2nd", Kind.NUMBER, false, true)
+                : new Word(w.raw(), w.norm(), Kind.WORD, false, false)).toList();
+    }
+
+    /** "first", "3rd": a rank, as "1st", "3rd". */
+    private static String ordinal(String lower) {
+        if (lower.matches("\\d+(st|nd|rd|th)")) {
+            return lower;
+        }
+        return GuardWords.ORDINALS.get(lower);
     }
 
     private static String number(String lower, boolean unitNext) {

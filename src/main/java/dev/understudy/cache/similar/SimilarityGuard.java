@@ -24,6 +24,9 @@ import java.util.Set;
  */
 public final class SimilarityGuard {
 
+    /** How far above the lookup threshold a pair with a soft difference must score. */
+    static final double SOFT_MARGIN = 0.05;
+
     private SimilarityGuard() {
     }
 
@@ -34,10 +37,34 @@ public final class SimilarityGuard {
 
     /** Why {@code candidate}'s answer must not serve {@code query}; empty when it may. */
     public static Optional<String> refusal(String query, String candidate) {
+        // at a cosine of 1 only the hard differences refuse
         return refusal(QuestionParts.of(query), QuestionParts.of(candidate));
     }
 
-    /** As {@link #refusal(String, String)}, on texts taken apart once (the index keeps them so). */
+    /**
+     * Why {@code candidate}'s answer must not serve {@code query} when an embedding scores the pair
+     * {@code cosine} against a lookup threshold of {@code threshold}; empty when it may. A hard
+     * difference refuses at any cosine; a soft one (see {@link #softDifference}) needs the cosine
+     * to clear the threshold by {@link #SOFT_MARGIN}.
+     */
+    public static Optional<String> refusal(String query, String candidate, double cosine, double threshold) {
+        return refusal(QuestionParts.of(query), QuestionParts.of(candidate), cosine, threshold);
+    }
+
+    static Optional<String> refusal(QuestionParts q, QuestionParts c, double cosine, double threshold) {
+        Optional<String> hard = refusal(q, c);
+        if (hard.isPresent()) {
+            return hard;
+        }
+        Optional<String> soft = softDifference(q, c);
+        if (soft.isPresent() && cosine < threshold + SOFT_MARGIN) {
+            return Optional.of(soft.get() + ", at cosine " + String.format("%.3f", cosine) + " below "
+                    + String.format("%.3f", threshold + SOFT_MARGIN));
+        }
+        return Optional.empty();
+    }
+
+    /** The hard differences alone: those that refuse at any cosine. */
     static Optional<String> refusal(QuestionParts q, QuestionParts c) {
         if (!q.numbers.equals(c.numbers)) {
             return Optional.of("different numbers " + q.numbers + " / " + c.numbers);
@@ -47,10 +74,10 @@ public final class SimilarityGuard {
         }
         Set<String> names = new HashSet<>(q.nameLike);
         names.addAll(c.nameLike);
-        Set<String> differing = symmetricDifference(q.content, c.content);
-        differing.retainAll(names);
-        if (!differing.isEmpty()) {
-            return Optional.of("different names " + differing);
+        List<String> onlyQ = Names.unexplained(q, c);
+        List<String> onlyC = Names.unexplained(c, q);
+        if (!onlyQ.isEmpty() && !onlyC.isEmpty()) {
+            return Optional.of("different names " + onlyQ + " / " + onlyC);
         }
         if (q.negated != c.negated) {
             return Optional.of("one is negated");
@@ -62,37 +89,46 @@ public final class SimilarityGuard {
         if (!q.questionWords.isEmpty() && !c.questionWords.isEmpty() && !q.questionWords.equals(c.questionWords)) {
             return Optional.of("different question words " + q.questionWords + " / " + c.questionWords);
         }
-        List<String> qAnchors = anchors(q, names);
-        List<String> cAnchors = anchors(c, names);
+        // names keep their order only where a word gives the question a direction ("from Paris to
+        // London"); "between the Earth and the Moon" is "from the Moon to the Earth"
+        Set<String> ordered = new HashSet<>();
+        if (q.directional && c.directional) {
+            ordered.addAll(names);
+            ordered.retainAll(q.content);
+            ordered.retainAll(c.content);
+        }
+        List<String> qAnchors = anchors(q, ordered);
+        List<String> cAnchors = anchors(c, ordered);
         if (!qAnchors.equals(cAnchors)) {
             return Optional.of("different order " + qAnchors + " / " + cAnchors);
-        }
-        Optional<String> swap = loneSwap(q.content, c.content);
-        if (swap.isPresent()) {
-            return swap;
         }
         if (q.directional && c.directional && new HashSet<>(q.content).equals(new HashSet<>(c.content))
                 && !q.content.equals(c.content)) {
             return Optional.of("same words in another direction " + q.content + " / " + c.content);
         }
-        return Optional.empty();
-    }
-
-    private static Set<String> symmetricDifference(List<String> a, List<String> b) {
-        Set<String> out = new HashSet<>(a);
-        out.addAll(b);
-        Set<String> both = new HashSet<>(a);
-        both.retainAll(b);
-        out.removeAll(both);
-        return out;
+        return Frame.slotSwap(q, c).or(() -> Frame.sameContextOtherQuestion(q, c));
     }
 
     /**
-     * "sort a dictionary by value" / "by key", "reset my password" / "my username": when the whole
-     * difference is one content word swapped for another, the embedding mostly sees the shared
-     * context and scores the pair as near twins, yet the swapped word is what the question asks
-     * about. Refused unless the two words are forms of one word (paint-er / paint-ed, dict-ionary).
+     * Differences that may be a rewording or a near miss, so the cosine must say which: a name on
+     * one side only ("tallest building in the world" / "in Europe", "on Earth"), and one content
+     * word swapped for another in a question worded otherwise differently ("How do I update my
+     * billing address?" / "How can I change my billing address?"; the same swap in an unchanged
+     * sentence is {@link Frame#slotSwap}, a hard refusal).
      */
+    static Optional<String> softDifference(QuestionParts q, QuestionParts c) {
+        List<String> onlyQ = Names.unexplained(q, c);
+        List<String> onlyC = Names.unexplained(c, q);
+        if (!onlyQ.isEmpty() || !onlyC.isEmpty()) {
+            return Optional.of("a name on one side only " + onlyQ + " / " + onlyC);
+        }
+        Optional<String> swap = loneSwap(q.content, c.content);
+        if (swap.isPresent()) {
+            return swap;
+        }
+        return Frame.insertion(q, c);
+    }
+
     private static Optional<String> loneSwap(List<String> q, List<String> c) {
         List<String> onlyQ = new ArrayList<>(q);
         onlyQ.removeAll(c);
@@ -104,7 +140,7 @@ public final class SimilarityGuard {
         return Optional.of("one word swapped " + onlyQ.get(0) + " / " + onlyC.get(0));
     }
 
-    private static boolean sameRoot(String a, String b) {
+    static boolean sameRoot(String a, String b) {
         int common = 0;
         while (common < Math.min(a.length(), b.length()) && a.charAt(common) == b.charAt(common)) {
             common++;
@@ -143,6 +179,7 @@ public final class SimilarityGuard {
     static List<String> anchors(QuestionParts p, Set<String> names) {
         List<String> out = new ArrayList<>();
         List<String> looseUnits = new ArrayList<>();
+        String target = null;
         boolean quantity = false;
         List<QuestionParts.Word> words = p.words;
         for (int i = 0; i < words.size(); i++) {
@@ -167,6 +204,9 @@ public final class SimilarityGuard {
                         i++;
                     } else {
                         looseUnits.add(w.norm());
+                        if (target == null && counted(words, i)) {
+                            target = w.norm();
+                        }
                     }
                 }
                 case WORD -> {
@@ -179,8 +219,28 @@ public final class SimilarityGuard {
         }
         List<String> anchors = new ArrayList<>(new LinkedHashSet<>(out));
         if (!quantity) {
-            anchors.addAll(new LinkedHashSet<>(looseUnits));
+            List<String> units = new ArrayList<>(new LinkedHashSet<>(looseUnits));
+            if (target != null && units.remove(target)) {
+                units.add(target); // "how many grams in a kilogram" is "kilograms to grams"
+            }
+            anchors.addAll(units);
         }
         return anchors;
+    }
+
+    /** "how many [square] feet", "how much ml", "number of KB": the unit counted is the one asked for. */
+    private static boolean counted(List<QuestionParts.Word> words, int at) {
+        for (int back = 1; back <= 2 && at - back >= 0; back++) {
+            String raw = words.get(at - back).raw().toLowerCase(java.util.Locale.ROOT);
+            if (raw.equals("many") || raw.equals("much")
+                    || raw.equals("of") && at - back - 1 >= 0
+                    && words.get(at - back - 1).raw().equalsIgnoreCase("number")) {
+                return true;
+            }
+            if (words.get(at - back).kind() != QuestionParts.Kind.WORD) {
+                return false;
+            }
+        }
+        return false;
     }
 }

@@ -5,13 +5,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** Every labelled pair scored once: cosine by a model, and the guard's verdict. */
+/** Every labelled pair scored once: cosine by a model, and the guard's verdicts. */
 final class PairScores {
 
-    record Scored(LabelledPairs.Pair pair, double cosine, Optional<String> refusal) {
+    /** {@code hard}: refused at any cosine; {@code soft}: refused unless the cosine clears the margin. */
+    record Scored(LabelledPairs.Pair pair, double cosine, Optional<String> hard, Optional<String> soft) {
 
+        /** As the index serves: the cosine at or above the threshold, and the guard accepting. */
         boolean served(double threshold) {
-            return cosine >= threshold && refusal.isEmpty();
+            return cosine >= threshold && hard.isEmpty()
+                    && (soft.isEmpty() || cosine >= threshold + SimilarityGuard.SOFT_MARGIN);
         }
     }
 
@@ -37,7 +40,9 @@ final class PairScores {
     PairScores(LabelledPairs pairs, Function<String, float[]> vectors) {
         for (LabelledPairs.Pair p : pairs.pairs()) {
             double cos = LexicalVectors.dot(vectors.apply(p.query()), vectors.apply(p.cached()));
-            scored.add(new Scored(p, cos, SimilarityGuard.refusal(p.query(), p.cached())));
+            QuestionParts q = QuestionParts.of(p.query());
+            QuestionParts c = QuestionParts.of(p.cached());
+            scored.add(new Scored(p, cos, SimilarityGuard.refusal(q, c), SimilarityGuard.softDifference(q, c)));
         }
     }
 

@@ -37,6 +37,17 @@ class SimilarityGuardTest {
         "How do I center a div in CSS?|Centering a div with CSS",
         "What is the difference between a process and a thread?|How does a thread differ from a process?",
         "convert 5km to miles|Convert 5 kilometres to miles!",
+        "How many ml in a teaspoon?|teaspoon to milliliters",
+        "What is 1 mile in meters?|how many metres are in a mile",
+        "How many square feet in an acre?|acre to square feet",
+        "What does it mean when my cat purrs?|Why do cats purr?",
+        "What are your opening hours on Sunday?|When are you open on Sundays?",
+        "I'm running Postgres 15. How do I list all databases?|How can I see all the databases in PostgreSQL 15?",
+        "How do I add an element to an array in JavaScript?|Append an item to a JS array",
+        "What is a null pointer exception?|What does NullPointerException mean?",
+        "What is the GDP?|What does gross domestic product mean?",
+        "Which is better for beginners, Python or JavaScript?|Should a beginner learn Python or JavaScript first?",
+        "How far is the Moon from the Earth?|What is the distance between the Earth and the Moon?",
     })
     void acceptsParaphrases(String query, String cached) {
         assertThat(SimilarityGuard.refusal(query, cached)).isEmpty();
@@ -72,12 +83,42 @@ class SimilarityGuardTest {
         "How to convert a string to an integer in Java|How to convert an integer to a string in Java|same words in another direction",
         "Why can I log in?|Why can't I log in?|one is negated",
         "Who painted the Mona Lisa?|Where is the Mona Lisa displayed?|different question words",
-        "How to sort a dictionary by value in Python|How to sort a dictionary by key in Python|one word swapped",
-        "How do I reset my password?|How do I reset my username?|one word swapped",
+        "How to sort a dictionary by value in Python|How to sort a dictionary by key in Python|one slot differs",
+        "How do I reset my password?|How do I reset my username?|one slot differs",
+        "How do I change the email address on my account?|How do I change the phone number on my account?|one slot differs",
+        "How do I write a for loop in Bash?|How do I write a while loop in Bash?|one slot differs",
+        "How do I center a div in CSS?|How do I center text in CSS?|one slot differs",
+        "How do I copy files to a remote server?|How do I copy files from a remote server?|the same question in another direction",
+        "Who was the first person to walk on the Moon?|Who was the second person to walk on the Moon?|different numbers",
+        "When did World War II end?|When did World War I end?|different numbers",
+        "How do I delete all my emails in Gmail?|How do I delete one email in Gmail?|opposites",
+        "When is the next leap year?|When was the last leap year?|opposites",
+        "I forgot to pay my bill. Will it hurt my credit score?|I forgot to pay my bill. Will I be charged a late fee?|the same context, another question",
     })
     void refusesNearMisses(String query, String cached, String why) {
         assertThat(SimilarityGuard.refusal(query, cached)).hasValueSatisfying(r -> assertThat(r).startsWith(why));
         assertThat(SimilarityGuard.refusal(cached, query)).as("both ways").isPresent();
+    }
+
+    @ParameterizedTest(name = "\"{0}\" for \"{1}\" needs a cosine 0.05 over the threshold: {2}")
+    @CsvSource(delimiter = '|', value = {
+        "How do I update my billing address?|How can I change my billing address?|one word swapped",
+        "How to tie a tie|How to tie a bow tie|words added to the same question",
+        "What is the tallest building in the world?|Which building is the tallest on Earth?|a name on one side only",
+    })
+    void softDifferencesNeedTheCosineToClearTheThresholdByTheMargin(String query, String cached, String why) {
+        assertThat(SimilarityGuard.refusal(query, cached)).as("no hard difference").isEmpty();
+        assertThat(SimilarityGuard.refusal(query, cached, 0.88, 0.84)).hasValueSatisfying(r -> assertThat(r).startsWith(why));
+        assertThat(SimilarityGuard.refusal(query, cached, 0.89, 0.84)).isEmpty();
+        assertThat(SimilarityGuard.refusal(cached, query, 0.88, 0.84)).as("both ways").isPresent();
+    }
+
+    @Test
+    void aHardDifferenceRefusesAtAnyCosine() {
+        assertThat(SimilarityGuard.refusal("How do I reset my password?", "How do I reset my username?", 0.999, 0.84))
+                .isPresent();
+        assertThat(SimilarityGuard.refusal("How do I reset my password?", "I forgot my password. How can I reset it?",
+                0.85, 0.84)).isEmpty();
     }
 
     @Test
