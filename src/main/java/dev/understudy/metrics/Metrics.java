@@ -43,6 +43,8 @@ public class Metrics {
     private final MeterRegistry registry;
     /** Targets sharing a provider/model pair share one gauge: it shows the worst breaker among them. */
     private final Map<String, List<TargetHealth>> breakersByPair = new ConcurrentHashMap<>();
+    /** Providers whose malformed-event counter exists: one per provider, however many targets use it. */
+    private final java.util.Set<String> malformedByProvider = ConcurrentHashMap.newKeySet();
 
     public Metrics(MeterRegistry registry) {
         this.registry = registry;
@@ -94,8 +96,10 @@ public class Metrics {
                     .description("Circuit breaker state: 0 closed, 1 half-open, 2 open").register(registry);
             return list;
         }).add(health);
-        FunctionCounter.builder(MALFORMED, adapter, ProviderAdapter::malformedEvents).tag("provider", provider)
-                .description("Stream events skipped because they could not be parsed").register(registry);
+        if (malformedByProvider.add(provider)) { // a second registration would be ignored, with a warning
+            FunctionCounter.builder(MALFORMED, adapter, ProviderAdapter::malformedEvents).tag("provider", provider)
+                    .description("Stream events skipped because they could not be parsed").register(registry);
+        }
         return new TargetMeters(route, provider, model, price);
     }
 

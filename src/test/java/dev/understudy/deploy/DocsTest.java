@@ -92,23 +92,46 @@ class DocsTest {
     }
 
     @Test
-    void everyRelativeLinkOfTheReadmeAndTheDocsResolves() throws IOException {
+    void everyRelativeLinkOfTheReadmeAndTheDocsResolvesToAFileAndHeading() throws IOException {
         List<String> broken = new ArrayList<>();
         for (Path page : markdownPages()) {
             Matcher m = LINK.matcher(Files.readString(page));
             while (m.find()) {
                 String target = m.group(1);
-                if (target.matches("^[a-z]+:.*") || target.startsWith("#")) {
-                    continue; // absolute URLs and anchors within the page
+                if (target.matches("^[a-z]+:.*")) {
+                    continue; // absolute URLs
+                }
+                if (target.startsWith("#")) {
+                    if (!anchors(page).contains(target.substring(1))) {
+                        broken.add(Tools.PROJECT.relativize(page) + " -> " + target + " (no such heading)");
+                    }
+                    continue;
                 }
                 Path file = page.getParent().resolve(target.replaceFirst("#.*", "")).normalize();
                 String relative = Tools.PROJECT.relativize(file).toString();
-                if (!Files.exists(file) && !PAGES_NOT_YET_MERGED.contains(relative)) {
-                    broken.add(Tools.PROJECT.relativize(page) + " -> " + target);
+                if (!Files.exists(file)) {
+                    if (!PAGES_NOT_YET_MERGED.contains(relative)) {
+                        broken.add(Tools.PROJECT.relativize(page) + " -> " + target);
+                    }
+                } else if (target.contains("#") && file.toString().endsWith(".md")
+                        && !anchors(file).contains(target.substring(target.indexOf('#') + 1))) {
+                    broken.add(Tools.PROJECT.relativize(page) + " -> " + target + " (no such heading)");
                 }
             }
         }
         assertThat(broken).as("relative links to missing files").isEmpty();
+    }
+
+    /** The anchors a Markdown page's headings get (GitHub's rule: lower case, punctuation dropped, spaces to -). */
+    private static Set<String> anchors(Path page) throws IOException {
+        Set<String> anchors = new TreeSet<>();
+        for (String line : Files.readAllLines(page)) {
+            if (line.startsWith("#")) {
+                anchors.add(line.replaceFirst("^#+\\s*", "").strip().toLowerCase(java.util.Locale.ROOT)
+                        .replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
+            }
+        }
+        return anchors;
     }
 
     @Test

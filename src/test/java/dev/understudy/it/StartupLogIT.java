@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * The packaged gateway started with the shipped configuration logs no warning a user would have to ask
  * about: only the deliberate AUTH OFF notice and the vendor providers (and their route) switched off for
  * lack of keys. The whole start-up is read, the similar-cache model's background load included, and the
- * JVM's own stderr lines (e.g. JNI "restricted method" warnings) with it.
+ * JVM's own stderr lines (e.g. JNI "restricted method" warnings) with it. The same holds when one provider
+ * serves two routes (its meters are registered once).
  */
 class StartupLogIT {
 
@@ -29,8 +30,20 @@ class StartupLogIT {
 
     @Test
     void startsWithTheShippedConfigurationWithoutAnyOtherWarning() {
+        assertOnlyAllowedWarnings(startAndReadTheLog("startup-log", Map.of()));
+    }
+
+    @Test
+    void aProviderServingTwoRoutesRegistersItsMetersWithoutAWarning() {
+        // demo-steady already serves the demo route; a second route on it must not register its meters twice
+        assertOnlyAllowedWarnings(startAndReadTheLog("startup-log-shared-provider", Map.of(
+                "understudy.routes.second.targets[0].provider", "demo-steady",
+                "understudy.routes.second.targets[0].model", "mock-small")));
+    }
+
+    private static String startAndReadTheLog(String name, Map<String, String> config) {
         String log;
-        try (GatewayProcess gateway = GatewayProcess.start("startup-log", Map.of())) {
+        try (GatewayProcess gateway = GatewayProcess.start(name, config)) {
             // The embedding model loads in the background after ready; its native libraries warn, if anything does.
             assertThat(Await.within(Duration.ofSeconds(60), Duration.ofMillis(100),
                     () -> gateway.log().contains("similar-cache lookup")))
@@ -38,6 +51,10 @@ class StartupLogIT {
             log = gateway.log();
         }
         assertThat(log).contains("Listening on: http://127.0.0.1:");
+        return log;
+    }
+
+    private static void assertOnlyAllowedWarnings(String log) {
         List<String> unexpected = log.lines()
                 .filter(line -> SUSPICIOUS.matcher(line).find())
                 .filter(line -> ALLOWED.stream().noneMatch(allowed -> allowed.matcher(line).find()))
