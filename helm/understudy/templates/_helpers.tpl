@@ -51,7 +51,7 @@ app.kubernetes.io/component: {{ if eq .Values.mode "sidecar" }}sidecar{{ else }}
 
 {{/*
 Refuses values that would put a secret into a ConfigMap or the release: a provider credential (api-key,
-and Bedrock's access-key-id, secret-access-key, session-token) must reference an environment variable (${NAME:} with an empty default), and a Redis URL must not carry credentials.
+Bedrock's access-key-id, secret-access-key, session-token, Azure's client-secret) must reference an environment variable (${NAME:} with an empty default), and a Redis URL must not carry credentials.
 values.schema.json says the same; this also holds with --skip-schema-validation.
 */}}
 {{- define "understudy.validate" -}}
@@ -62,7 +62,7 @@ values.schema.json says the same; this also holds with --skip-schema-validation.
 {{- fail (printf "mode must be service or sidecar, not %q" .Values.mode) }}
 {{- end }}
 {{- range $name, $p := (default dict .Values.understudy.providers) }}
-{{- range $field := list "api-key" "access-key-id" "secret-access-key" "session-token" }}
+{{- range $field := list "api-key" "access-key-id" "secret-access-key" "session-token" "client-secret" }}
 {{- $key := get (default dict $p) $field }}
 {{- if and $key (not (regexMatch "^\\$\\{[A-Za-z_][A-Za-z0-9_]*:?\\}$" (toString $key))) }}
 {{- fail (printf "understudy.providers.%s.%s must reference an environment variable such as ${OPENAI_API_KEY:} filled from providerKeys.existingSecret; never put a credential in values" $name $field) }}

@@ -371,6 +371,19 @@ class HelmChartTest {
     }
 
     @Test
+    void acceptsVertexAndAzureOpenAiProvidersWithTheirIdentityKeys() {
+        Map<String, Object> sets = new java.util.HashMap<>();
+        sets.put("understudy.providers.vertex.type", "vertex");
+        sets.put("understudy.providers.vertex.project", "my-project");
+        sets.put("understudy.providers.vertex.location", "us-east5");
+        sets.put("understudy.providers.azure.type", "azure-openai");
+        sets.put("understudy.providers.azure.base-url", "https://my-resource.openai.azure.com");
+        sets.put("understudy.providers.azure.api-version", "v1");
+        sets.put("understudy.providers.azure.client-secret", "${AZURE_CLIENT_SECRET:}");
+        assertThat(Chart.render(List.of(), sets)).isNotNull();
+    }
+
+    @Test
     void refusesAProviderKeyWrittenIntoTheValues() {
         assertThatThrownBy(() -> Chart.render(List.of(), Map.of("understudy.providers.openai.api-key", "sk-live-1234567890")))
                 .hasMessageContaining("api-key");
@@ -380,6 +393,9 @@ class HelmChartTest {
         assertThatThrownBy(() -> Chart.render(List.of(), Map.of("understudy.providers.aws.type", "bedrock",
                 "understudy.providers.aws.secret-access-key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")))
                 .hasMessageContaining("secret-access-key");
+        assertThatThrownBy(() -> Chart.render(List.of(), Map.of("understudy.providers.azure.type", "azure-openai",
+                "understudy.providers.azure.client-secret", "Q~8Q8Q~live-client-secret-value")))
+                .hasMessageContaining("client-secret");
     }
 
     @Test
