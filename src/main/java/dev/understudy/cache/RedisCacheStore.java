@@ -22,8 +22,8 @@ public final class RedisCacheStore implements CacheStore {
 
     static final String PREFIX = "understudy:cache:";
     static final String ORDER = "understudy:cache:order";
-    /** Keys deleted at once when clearing or evicting many. */
-    private static final int DELETE_CONCURRENCY = 16;
+    /** DELs in flight at once when clearing or evicting many: well within the client's pool and its wait queue. */
+    private static final int DELETE_CONCURRENCY = 4;
 
     private final ReactiveValueCommands<String, String> values;
     private final ReactiveSortedSetCommands<String, String> order;

@@ -65,7 +65,10 @@ public class Keys {
         return callers.isEmpty();
     }
 
-    /** The caller of a request; throws 401 (no or unknown key) or 429 (over its rate). */
+    /**
+     * The caller of a request; throws 401 (no or unknown key) or 429 (over its rate, counted by this replica).
+     * A rate counted for the deployment is left to {@link #takeShared} (see {@link #sharedRate}).
+     */
     public Caller authenticate(HttpServerRequest request) {
         if (callers.isEmpty()) {
             return Caller.ANONYMOUS;
