@@ -75,6 +75,8 @@ class SimilarityGuardTest {
         "Is the flag true by default?|Is the flag false by default?|opposites",
         "What happens before the merge?|What happens after the merge?|opposites",
         "How do I add a user to my team?|How do I remove a user from my team?|opposites",
+        "What is the capital of France?|What is the capital of France? And Germany?|a known name on one side only",
+        "How do I reverse a list?|How do I reverse a list in Python?|a known name on one side only",
         "flights from Paris to London|flights from London to Paris|different order",
         "100 Fahrenheit to Celsius|100 Celsius to Fahrenheit|different order",
         "10 kg in pounds|10 pounds in kg|different order",
