@@ -13,7 +13,7 @@ import java.util.Set;
  * the guard reads the two texts for what makes answers differ, in two kinds.
  *
  * <p>Hard differences refuse at any cosine: other numbers, ranks or units; names swapped for other
- * names (places, languages, products, acronyms, code identifiers); one negated and the other not;
+ * names (places, languages, products, acronyms, code identifiers), or a well-known one added; one negated and the other not;
  * opposites (enable / disable, all / one, next / last); other question words (who / when / where
  * / why, where a sentence starts); the same numbers, units or names in another order ("from Paris
  * to London" / "from London to Paris", "how many grams in a kilogram" / "kilograms in a gram");
