@@ -9,14 +9,14 @@ import org.junit.jupiter.api.Test;
 class SimilarityGuardTest {
 
     @Test
-    void refusesTheIssuesNearMisses() {
+    void refusesTheClassicNearMisses() {
         assertThat(SimilarityGuard.compatible("convert 5 miles to km", "convert 5 km to miles")).isFalse();
         assertThat(SimilarityGuard.compatible("capital of France", "capital of Germany")).isFalse();
         assertThat(SimilarityGuard.compatible("what is the capital of france", "what is the capital of germany")).isFalse();
     }
 
     @Test
-    void acceptsTheIssuesParaphrases() {
+    void acceptsTheClassicParaphrases() {
         assertThat(SimilarityGuard.compatible("convert 5 miles to km", "how many kilometers is 5 miles")).isTrue();
         assertThat(SimilarityGuard.compatible("capital of France", "What's the capital city of France?")).isTrue();
     }
