@@ -98,6 +98,10 @@ final class GuardWords {
             Map.entry("node.js", "node"), Map.entry("nodejs", "node"), Map.entry("macos", "mac"),
             Map.entry("osx", "mac"), Map.entry("py", "python"));
 
+    /** {@link #NAMES} as the guard compares them: aliased and stemmed. */
+    static final Set<String> KNOWN_NAMES = NAMES.stream()
+            .map(n -> QuestionParts.stem(ALIASES.getOrDefault(n, n))).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     /** Multi-word phrases folded into one token before anything else. */
     static final Map<String, String> PHRASES = Map.ofEntries(
             Map.entry("turn on", "enable"), Map.entry("switch on", "enable"), Map.entry("turn off", "disable"),

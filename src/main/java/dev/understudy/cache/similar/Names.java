@@ -26,6 +26,11 @@ final class Names {
         return out;
     }
 
+    /** Those of {@code names} that are well-known places, languages, platforms or tools. */
+    static List<String> known(List<String> names) {
+        return names.stream().filter(GuardWords.KNOWN_NAMES::contains).toList();
+    }
+
     private static boolean spelledOut(String name, QuestionParts a, QuestionParts b) {
         for (String other : b.content) {
             if (longerForm(name, other) || longerForm(other, name)) {

@@ -9,14 +9,22 @@ import java.util.Set;
 
 /**
  * Says whether an earlier question's answer may serve a new question that an embedding finds
- * close. Embeddings score "convert 5 miles to km" and "convert 5 km to miles" as near twins; the
- * guard refuses a pair when the words in which they differ are numbers, units, names (places,
- * languages, products, acronyms, code identifiers) or opposites, when one is negated and the
- * other is not, when they ask different question words (who / when / where / why), and when the
- * same numbers, units or names come in a different order ("from Paris to London" against "from
- * London to Paris"), and when the whole difference is one content word swapped for an unrelated
- * one ("sort a dictionary by value" / "by key"). Case, punctuation, spacing and stop words do
- * not matter.
+ * close. Embeddings score "convert 5 miles to km" and "convert 5 km to miles" as near twins, so
+ * the guard reads the two texts for what makes answers differ, in two kinds.
+ *
+ * <p>Hard differences refuse at any cosine: other numbers, ranks or units; names swapped for other
+ * names (places, languages, products, acronyms, code identifiers), or a well-known one added; one negated and the other not;
+ * opposites (enable / disable, all / one, next / last); other question words (who / when / where
+ * / why, where a sentence starts); the same numbers, units or names in another order ("from Paris
+ * to London" / "from London to Paris", "how many grams in a kilogram" / "kilograms in a gram");
+ * one sentence frame with a slot filled differently or a direction word changed ({@link Frame});
+ * the same context sentence followed by another question.
+ *
+ * <p>Soft differences may be a rewording or a near miss, so the cosine must clear the threshold
+ * by {@link #SOFT_MARGIN}: one content word swapped in a question worded otherwise differently, a
+ * name on one side only, words added to an unchanged question. Case, punctuation, spacing, articles
+ * and stop words do not matter; names spelled out ("GDP" / "gross domestic product") or in a
+ * longer form ("Postgres" / "PostgreSQL") are the same name.
  *
  * <p>A refusal costs a cached answer that could have served (the caller then gets the next last
  * resort); a wrong acceptance serves a wrong answer labelled as cached. The guard is built to err
@@ -30,12 +38,12 @@ public final class SimilarityGuard {
     private SimilarityGuard() {
     }
 
-    /** True when nothing in the two texts says their answers differ. */
+    /** True when no hard difference says their answers differ. */
     public static boolean compatible(String query, String candidate) {
         return refusal(query, candidate).isEmpty();
     }
 
-    /** Why {@code candidate}'s answer must not serve {@code query}; empty when it may. */
+    /** The hard difference for which {@code candidate}'s answer must not serve {@code query}; empty when none. */
     public static Optional<String> refusal(String query, String candidate) {
         // at a cosine of 1 only the hard differences refuse
         return refusal(QuestionParts.of(query), QuestionParts.of(candidate));
@@ -78,6 +86,11 @@ public final class SimilarityGuard {
         List<String> onlyC = Names.unexplained(c, q);
         if (!onlyQ.isEmpty() && !onlyC.isEmpty()) {
             return Optional.of("different names " + onlyQ + " / " + onlyC);
+        }
+        List<String> known = Names.known(onlyQ.isEmpty() ? onlyC : onlyQ);
+        if (!known.isEmpty()) {
+            // "What is the capital of France? And Germany?": a place, language or tool added asks more
+            return Optional.of("a known name on one side only " + known);
         }
         if (q.negated != c.negated) {
             return Optional.of("one is negated");

@@ -3,7 +3,7 @@ package dev.understudy.cache.similar;
 import java.util.Locale;
 
 /**
- * The baseline the issue rejects: character 3-gram feature hashing of the lower-cased text
+ * The baseline the similar lookup does not use: character 3-gram feature hashing of the lower-cased text
  * (4,096 buckets, L2-normalised). Kept in the tests to show where it goes wrong.
  */
 final class LexicalVectors {

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
  */
 class SimilarityEvaluationTest {
 
-    /** The issue's near misses: a question, a true paraphrase of it, and a near miss. */
+    /** Classic near misses: a question, a true paraphrase of it, and a near miss. */
     record NearMiss(String query, String paraphrase, String nearMiss) {
     }
 
-    static final List<NearMiss> ISSUE_CASES = List.of(
+    static final List<NearMiss> CLASSIC_CASES = List.of(
             new NearMiss("convert 5 miles to km", "how many kilometers is 5 miles", "convert 5 km to miles"),
             new NearMiss("What is the capital of France?", "Which city is France's capital?",
                     "What is the capital of Germany?"));
@@ -90,9 +90,9 @@ class SimilarityEvaluationTest {
     }
 
     @Test
-    void onTheIssuesNearMissesLexicalVectorsPreferTheWrongQuestionAndCosinePlusGuardTheRightOne() {
-        System.out.println("\nthe issue's near misses        lexical   cosine   guard");
-        for (NearMiss c : ISSUE_CASES) {
+    void onTheClassicNearMissesLexicalVectorsPreferTheWrongQuestionAndCosinePlusGuardTheRightOne() {
+        System.out.println("\nclassic near misses            lexical   cosine   guard");
+        for (NearMiss c : CLASSIC_CASES) {
             double lexicalParaphrase = LexicalVectors.cosine(c.query(), c.paraphrase());
             double lexicalNearMiss = LexicalVectors.cosine(c.query(), c.nearMiss());
             float[] q = shipped.embed(c.query());

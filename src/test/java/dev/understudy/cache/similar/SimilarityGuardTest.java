@@ -9,14 +9,14 @@ import org.junit.jupiter.api.Test;
 class SimilarityGuardTest {
 
     @Test
-    void refusesTheIssuesNearMisses() {
+    void refusesTheClassicNearMisses() {
         assertThat(SimilarityGuard.compatible("convert 5 miles to km", "convert 5 km to miles")).isFalse();
         assertThat(SimilarityGuard.compatible("capital of France", "capital of Germany")).isFalse();
         assertThat(SimilarityGuard.compatible("what is the capital of france", "what is the capital of germany")).isFalse();
     }
 
     @Test
-    void acceptsTheIssuesParaphrases() {
+    void acceptsTheClassicParaphrases() {
         assertThat(SimilarityGuard.compatible("convert 5 miles to km", "how many kilometers is 5 miles")).isTrue();
         assertThat(SimilarityGuard.compatible("capital of France", "What's the capital city of France?")).isTrue();
     }
@@ -75,6 +75,8 @@ class SimilarityGuardTest {
         "Is the flag true by default?|Is the flag false by default?|opposites",
         "What happens before the merge?|What happens after the merge?|opposites",
         "How do I add a user to my team?|How do I remove a user from my team?|opposites",
+        "What is the capital of France?|What is the capital of France? And Germany?|a known name on one side only",
+        "How do I reverse a list?|How do I reverse a list in Python?|a known name on one side only",
         "flights from Paris to London|flights from London to Paris|different order",
         "100 Fahrenheit to Celsius|100 Celsius to Fahrenheit|different order",
         "10 kg in pounds|10 pounds in kg|different order",
