@@ -6,7 +6,6 @@ import dev.understudy.config.UnderstudyConfig;
 import dev.understudy.metrics.Metrics;
 import dev.understudy.routing.Route;
 import dev.understudy.routing.Target;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -26,16 +25,14 @@ import org.jboss.logging.Logger;
 /**
  * The emergency cache: every successful answer is stored in the background (never on the latency
  * path); when every target of a route failed, the exact answer to the same request is looked up, then
- * the answer to a similar question (embedding cosine + guard). Store calls are bounded by short
- * timeouts: a slow or dead Redis costs a miss and a (rate-limited) warning, never a failed request.
+ * the answer to a similar question (embedding cosine + guard). A slow or dead Redis costs a miss, never
+ * a failed request: {@link RedisCacheStore}'s Fault Tolerance guards (timeout, breaker, fallback) bound it.
  * Entries are scoped by tenant and route, so one caller is never served another's answer.
  */
 @ApplicationScoped
 public class EmergencyCache {
 
     private static final Logger LOG = Logger.getLogger(EmergencyCache.class);
-    private static final Duration LOOKUP_TIMEOUT = Duration.ofMillis(250);
-    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(2);
     private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
     /** A cached answer fit to serve: {@code source} is cache or similar-cache. */
@@ -53,12 +50,12 @@ public class EmergencyCache {
     private final SimilarAnswers similar;
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
-    public EmergencyCache(UnderstudyConfig config, Instance<ReactiveRedisDataSource> redis, Metrics metrics) {
+    public EmergencyCache(UnderstudyConfig config, Instance<RedisCacheStore> redis, Metrics metrics) {
         this.config = config.cache();
         this.metrics = metrics;
         var hosts = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class);
         if (hosts.isPresent()) {
-            this.store = new RedisCacheStore(redis.get(), hosts.get());
+            this.store = redis.get();
         } else {
             MemoryCacheStore memory = new MemoryCacheStore(System::currentTimeMillis);
             this.store = memory;
@@ -124,7 +121,7 @@ public class EmergencyCache {
                 System.currentTimeMillis()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(this::withVector)
-                .call(a -> store.put(a, config.ttl(), config.maxEntries()).ifNoItem().after(STORE_TIMEOUT).fail())
+                .call(a -> store.put(a, config.ttl(), config.maxEntries()))
                 .subscribe().with(a -> {
                     if (a.vector() != null) {
                         similar.index(a.scope(), a.key(), a.question(), a.vector());
@@ -149,7 +146,7 @@ public class EmergencyCache {
             return Uni.createFrom().nullItem();
         }
         String key = Fingerprint.of(tenant, route.name(), request);
-        return store.get(key).ifNoItem().after(LOOKUP_TIMEOUT).fail()
+        return store.get(key)
                 .onFailure().recoverWithItem(e -> {
                     metrics.cacheLookup("exact", "error");
                     warn("emergency cache lookup failed", e);
@@ -178,7 +175,7 @@ public class EmergencyCache {
                         metrics.cacheLookup("similar", "miss");
                         return Uni.createFrom().<Hit>nullItem();
                     }
-                    return store.get(match.get().key()).ifNoItem().after(LOOKUP_TIMEOUT).fail()
+                    return store.get(match.get().key())
                             .map(a -> {
                                 metrics.cacheLookup("similar", a == null ? "miss" : "hit");
                                 return a == null ? null : new Hit(a, "similar-cache", match.get().similarity());

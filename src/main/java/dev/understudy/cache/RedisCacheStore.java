@@ -8,14 +8,32 @@ import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
 
 /**
  * Redis: one string per entry ({@code understudy:cache:<key>}, with the TTL as its expiry) and a sorted
  * set of keys by store time ({@code understudy:cache:order}) for oldest-first eviction.
+ *
+ * <p>Guarded by SmallRye Fault Tolerance: each call has a timeout, and the calls share one breaker
+ * ({@value #BREAKER}), so a hung or dead Redis costs at most one timeout per breaker delay; meanwhile
+ * lookups answer as misses and stores are skipped at once (the fallbacks). Built only when
+ * {@code quarkus.redis.hosts} is set (an application-scoped bean is created on first use).
  */
-public final class RedisCacheStore implements CacheStore {
+@ApplicationScoped
+public class RedisCacheStore implements CacheStore {
+
+    /** The one Fault Tolerance breaker of every Redis cache call. */
+    public static final String BREAKER = "understudy-redis-cache";
 
     static final String PREFIX = "understudy:cache:";
     static final String ORDER = "understudy:cache:order";
@@ -25,6 +43,12 @@ public final class RedisCacheStore implements CacheStore {
     private final ReactiveKeyCommands<String> keys;
     private final String hosts;
 
+    @Inject
+    RedisCacheStore(Instance<ReactiveRedisDataSource> redis,
+            @ConfigProperty(name = "quarkus.redis.hosts") Optional<String> hosts) {
+        this(redis.get(), hosts.orElse("(not configured)"));
+    }
+
     public RedisCacheStore(ReactiveRedisDataSource redis, String hosts) {
         this.values = redis.value(String.class, String.class);
         this.order = redis.sortedSet(String.class, String.class);
@@ -33,11 +57,19 @@ public final class RedisCacheStore implements CacheStore {
     }
 
     @Override
+    @Timeout(250)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
+    @CircuitBreakerName(BREAKER)
+    @Fallback(fallbackMethod = "miss")
     public Uni<CachedAnswer> get(String key) {
         return values.get(PREFIX + key).map(json -> json == null ? null : CachedAnswer.fromJson(json));
     }
 
     @Override
+    @Timeout(2000)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
+    @CircuitBreakerName(BREAKER)
+    @Fallback(fallbackMethod = "skipPut")
     public Uni<Void> put(CachedAnswer answer, Duration ttl, int maxEntries) {
         return values.set(PREFIX + answer.key(), new String(answer.toJson(), java.nio.charset.StandardCharsets.UTF_8),
                 new SetArgs().px(ttl))
@@ -59,6 +91,9 @@ public final class RedisCacheStore implements CacheStore {
     }
 
     @Override
+    @Timeout(2000)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
+    @CircuitBreakerName(BREAKER)
     public Uni<Void> clear() {
         return order.zrangebyscore(ORDER, ScoreRange.from(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY))
                 .chain(list -> {
@@ -66,6 +101,16 @@ public final class RedisCacheStore implements CacheStore {
                             java.util.stream.Stream.of(ORDER)).toArray(String[]::new);
                     return keys.del(all).replaceWithVoid();
                 });
+    }
+
+    /** Redis slow or down: the lookup is a miss (the caller moves on to the next last resort). */
+    Uni<CachedAnswer> miss(String key) {
+        return Uni.createFrom().nullItem();
+    }
+
+    /** Redis slow or down: the answer is not kept (the gateway keeps answering from providers). */
+    Uni<Void> skipPut(CachedAnswer answer, Duration ttl, int maxEntries) {
+        return Uni.createFrom().voidItem();
     }
 
     @Override
