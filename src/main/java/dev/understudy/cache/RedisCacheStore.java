@@ -18,22 +18,19 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Fallback;
 import org.eclipse.microprofile.faulttolerance.Timeout;
-import io.smallrye.faulttolerance.api.CircuitBreakerName;
 
 /**
  * Redis: one string per entry ({@code understudy:cache:<key>}, with the TTL as its expiry) and a sorted
  * set of keys by store time ({@code understudy:cache:order}) for oldest-first eviction.
  *
- * <p>Guarded by SmallRye Fault Tolerance: each call has a timeout, and the calls share one breaker
- * ({@value #BREAKER}), so a hung or dead Redis costs at most one timeout per breaker delay; meanwhile
- * lookups answer as misses and stores are skipped at once (the fallbacks). Built only when
+ * <p>Guarded by SmallRye Fault Tolerance: each call has a timeout and a breaker, so a hung or dead Redis
+ * costs a lookup at most one timeout per breaker delay; meanwhile lookups answer as misses and stores are
+ * skipped at once (the fallbacks). Built only when
  * {@code quarkus.redis.hosts} is set (an application-scoped bean is created on first use).
  */
 @ApplicationScoped
 public class RedisCacheStore implements CacheStore {
 
-    /** The one Fault Tolerance breaker of every Redis cache call. */
-    public static final String BREAKER = "understudy-redis-cache";
 
     static final String PREFIX = "understudy:cache:";
     static final String ORDER = "understudy:cache:order";
@@ -59,7 +56,6 @@ public class RedisCacheStore implements CacheStore {
     @Override
     @Timeout(250)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
-    @CircuitBreakerName(BREAKER)
     @Fallback(fallbackMethod = "miss")
     public Uni<CachedAnswer> get(String key) {
         return values.get(PREFIX + key).map(json -> json == null ? null : CachedAnswer.fromJson(json));
@@ -68,7 +64,6 @@ public class RedisCacheStore implements CacheStore {
     @Override
     @Timeout(2000)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
-    @CircuitBreakerName(BREAKER)
     @Fallback(fallbackMethod = "skipPut")
     public Uni<Void> put(CachedAnswer answer, Duration ttl, int maxEntries) {
         return values.set(PREFIX + answer.key(), new String(answer.toJson(), java.nio.charset.StandardCharsets.UTF_8),
@@ -93,7 +88,6 @@ public class RedisCacheStore implements CacheStore {
     @Override
     @Timeout(2000)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
-    @CircuitBreakerName(BREAKER)
     public Uni<Void> clear() {
         return order.zrangebyscore(ORDER, ScoreRange.from(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY))
                 .chain(list -> {

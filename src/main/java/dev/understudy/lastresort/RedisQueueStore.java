@@ -7,7 +7,6 @@ import io.quarkus.redis.datasource.sortedset.ScoreRange;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -22,8 +21,8 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
  * arrival ({@code understudy:queue:pending}), and a claim per id ({@code understudy:queue:claim:<id>},
  * SET NX PX). Survives restarts; with several replicas the claim makes each request answered once.
  *
- * <p>Guarded by SmallRye Fault Tolerance: every call has a 2 s timeout and the calls share one breaker
- * ({@value #BREAKER}), so a hung or dead Redis costs at most one timeout per breaker delay. Then, at once:
+ * <p>Guarded by SmallRye Fault Tolerance: every call has a 2 s timeout and a breaker, so a hung
+ * or dead Redis costs each kind of call at most one timeout per breaker delay. Then, at once:
  * a queue round finds nothing pending and claims nothing (skipped), a release is left to the claim's
  * expiry; adding, reading or finishing a request fails with {@link QueueUnavailableException} — a queue
  * cannot be made up in process — so the caller gets the next last resort, or a 503 when polling.
@@ -31,8 +30,6 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 @ApplicationScoped
 public class RedisQueueStore implements QueueStore {
 
-    /** The one Fault Tolerance breaker of every Redis queue call. */
-    public static final String BREAKER = "understudy-redis-queue";
 
     private static final String ITEM = "understudy:queue:item:";
     private static final String PENDING = "understudy:queue:pending";
@@ -56,7 +53,6 @@ public class RedisQueueStore implements QueueStore {
     @Override
     @Timeout(2000)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
-    @CircuitBreakerName(BREAKER)
     @Fallback(fallbackMethod = "unavailableAdd")
     public Uni<Void> add(QueuedRequest r) {
         long keepMillis = Math.max(1, r.expiresAtMillis() - System.currentTimeMillis()) + 3_600_000;
@@ -67,7 +63,6 @@ public class RedisQueueStore implements QueueStore {
     @Override
     @Timeout(2000)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
-    @CircuitBreakerName(BREAKER)
     @Fallback(fallbackMethod = "unavailableGet")
     public Uni<QueuedRequest> get(String id) {
         return values.get(ITEM + id).map(json -> json == null ? null : QueuedRequest.fromJson(json));
@@ -76,7 +71,6 @@ public class RedisQueueStore implements QueueStore {
     @Override
     @Timeout(2000)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
-    @CircuitBreakerName(BREAKER)
     @Fallback(fallbackMethod = "nonePending")
     public Uni<List<String>> pending() {
         return pending.zrangebyscore(PENDING, ScoreRange.from(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
@@ -85,7 +79,6 @@ public class RedisQueueStore implements QueueStore {
     @Override
     @Timeout(2000)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
-    @CircuitBreakerName(BREAKER)
     @Fallback(fallbackMethod = "notClaimed")
     public Uni<Boolean> claim(String id, String owner, Duration lease) {
         return values.setGet(CLAIM + id, owner, new SetArgs().nx().px(lease)).map(previous -> previous == null)
@@ -96,7 +89,6 @@ public class RedisQueueStore implements QueueStore {
     @Override
     @Timeout(2000)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
-    @CircuitBreakerName(BREAKER)
     @Fallback(fallbackMethod = "leftToExpire")
     public Uni<Void> release(String id, String owner) {
         return values.get(CLAIM + id).chain(holder -> owner.equals(holder) ? keys.del(CLAIM + id).replaceWithVoid()
@@ -106,7 +98,6 @@ public class RedisQueueStore implements QueueStore {
     @Override
     @Timeout(2000)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
-    @CircuitBreakerName(BREAKER)
     @Fallback(fallbackMethod = "unavailableFinish")
     public Uni<Void> finish(QueuedRequest finished, Duration keep) {
         return values.set(ITEM + finished.id(), finished.toJson(), new SetArgs().px(keep))
@@ -117,7 +108,6 @@ public class RedisQueueStore implements QueueStore {
     @Override
     @Timeout(2000)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
-    @CircuitBreakerName(BREAKER)
     @Fallback(fallbackMethod = "unavailableDepth")
     public Uni<Long> depth() {
         return pending.zcard(PENDING);

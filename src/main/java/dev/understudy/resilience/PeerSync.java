@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.faulttolerance.Fallback;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -30,7 +29,7 @@ import org.jboss.logging.Logger;
  * {@value #CHANNEL}, when {@code quarkus.redis.hosts} is set; otherwise each replica decides alone.
  * Everything is fire-and-forget on the reactive client: Redis being slow or down never delays or
  * fails a request, it only costs a (rate-limited) warning. Publishing is guarded by SmallRye Fault
- * Tolerance (a 500 ms timeout and breaker {@value #BREAKER}): a hung or dead Redis costs one timeout per
+ * Tolerance (a 500 ms timeout and a breaker): a hung or dead Redis costs one timeout per
  * breaker delay, then signals are skipped at once (each replica decides alone meanwhile).
  */
 @Startup
@@ -38,8 +37,6 @@ import org.jboss.logging.Logger;
 public class PeerSync {
 
     static final String CHANNEL = "understudy:health";
-    /** The Fault Tolerance breaker of publishing. */
-    public static final String BREAKER = "understudy-redis-peer-sync";
     private static final Logger LOG = Logger.getLogger(PeerSync.class);
     private static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(2);
     private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
@@ -113,7 +110,6 @@ public class PeerSync {
     /** One signal to the other replicas (intercepted: not private). */
     @Timeout(500)
     @org.eclipse.microprofile.faulttolerance.CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
-    @CircuitBreakerName(BREAKER)
     @Fallback(fallbackMethod = "skip")
     Uni<Void> publish(Target t, String kind, Duration d) {
         String message = Json.object().put("origin", origin).put("route", t.route()).put("provider", t.provider())

@@ -31,6 +31,9 @@ public final class FakeProvider implements AutoCloseable {
     /** Health probes (GET, e.g. /v1/models) take this script, never the queue, and are not recorded. */
     private volatile Script probeScript = PROBE_OK;
     private final AtomicInteger probes = new AtomicInteger();
+    /** The gateway's trials and idle checks: a chat request with this fixed prompt. */
+    public static final String TRIAL_PROMPT = "Reply with OK.";
+    private final AtomicInteger trials = new AtomicInteger();
     private static final Script PROBE_OK = Script.json(200, "{\"object\":\"list\",\"data\":[]}");
 
     private FakeProvider(String name) throws IOException {
@@ -62,6 +65,12 @@ public final class FakeProvider implements AutoCloseable {
     /** Number of GET probes received since the last reset. */
     public int probeCount() { return probes.get(); }
 
+    /**
+     * Number of trial chat requests (the gateway's fixed one-token prompt) since the last reset. They take
+     * the default script, never the queue, and are not among {@link #requests()}: callers' requests are.
+     */
+    public int trialCount() { return trials.get(); }
+
     /** Clears queued scripts and recorded requests and restores the initial default script. */
     public void reset() {
         queue.clear();
@@ -69,6 +78,7 @@ public final class FakeProvider implements AutoCloseable {
         defaultScript = initialDefault();
         probeScript = PROBE_OK;
         probes.set(0);
+        trials.set(0);
     }
 
     public List<Recorded> requests() { return List.copyOf(recorded); }
@@ -119,6 +129,9 @@ public final class FakeProvider implements AutoCloseable {
                 if ("GET".equals(request.method())) {
                     probes.incrementAndGet();
                     script = probeScript;
+                } else if (request.body().contains(TRIAL_PROMPT)) {
+                    trials.incrementAndGet();
+                    script = defaultScript;
                 } else {
                     recorded.add(request);
                     script = Objects.requireNonNullElse(queue.poll(), defaultScript);
