@@ -88,6 +88,21 @@ public class ActiveProber {
             return Uni.createFrom().voidItem();
         }
         List<Uni<Void>> calls = new ArrayList<>();
+        try {
+            collect(calls);
+        } catch (RuntimeException e) {
+            running.set(false);
+            throw e;
+        }
+        if (calls.isEmpty()) {
+            running.set(false);
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(calls).andCollectFailures().replaceWithVoid()
+                .eventually(() -> running.set(false));
+    }
+
+    private void collect(List<Uni<Void>> calls) {
         for (Route r : routes.routes()) {
             for (Target t : r.targets()) {
                 if (trialDue(t.health()) && t.health().breaker().tryAcquire()) {
@@ -100,12 +115,6 @@ public class ActiveProber {
             lastIdleRound = now;
             calls.addAll(idleChecks());
         }
-        if (calls.isEmpty()) {
-            running.set(false);
-            return Uni.createFrom().voidItem();
-        }
-        return Uni.join().all(calls).andCollectFailures().replaceWithVoid()
-                .eventually(() -> running.set(false));
     }
 
     /** Open (or half-open with a free trial slot) and due, not waiting out a Retry-After. */
@@ -188,9 +197,10 @@ public class ActiveProber {
      */
     private Uni<Boolean> call(Route route, Target t) {
         if ("models".equals(probeKinds.get(t.provider()))) {
-            return modelList.check(t).replaceWith(true);
+            return Uni.createFrom().deferred(() -> modelList.check(t)).replaceWith(true);
         }
-        return t.adapter().complete(t.model(), Probes.TRIAL).ifNoItem().after(t.timeout())
+        return Uni.createFrom().deferred(() -> t.adapter().complete(t.model(), Probes.TRIAL))
+                .ifNoItem().after(t.timeout())
                 .failWith(() -> new ProviderException(Failure.TIMEOUT, "trial: no answer within "
                         + t.timeout().toMillis() + " ms"))
                 .map(response -> {

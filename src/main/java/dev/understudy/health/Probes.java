@@ -16,8 +16,8 @@ final class Probes {
     static final String PROMPT = "Reply with OK.";
 
     /** The trial request: one user turn, {@code max_tokens: 1}, temperature 0, not streamed. */
-    static final ChatRequest TRIAL = new ChatRequest("understudy-trial", List.of(Message.text("user", PROMPT)), null,
-            null, 0.0, null, 1, null, null, null, null, false, false, null);
+    static final ChatRequest TRIAL = new ChatRequest("understudy-trial", List.of(Message.text("user", PROMPT)), List.of(),
+            null, 0.0, null, 1, List.of(), null, null, null, false, false, null);
 
     private Probes() {
     }

@@ -36,7 +36,6 @@ public class RouteTable {
 
     private static final Logger LOG = Logger.getLogger(RouteTable.class);
     private static final Set<String> TYPES = Set.of("openai", "anthropic", "bedrock", "mock");
-    private static final Set<String> PROBES = Set.of("chat", "models");
     private static final Set<String> STRATEGIES = Set.of("fallback", "cost", "latency");
     private static final Set<String> VENDOR_HOSTS = Set.of("api.openai.com", "api.anthropic.com");
 
@@ -63,10 +62,6 @@ public class RouteTable {
             UnderstudyConfig.Provider p = e.getValue();
             if (!TYPES.contains(p.type())) {
                 problems.add("understudy.providers." + name + ".type: '" + p.type() + "' is not one of " + TYPES);
-                continue;
-            }
-            if (!PROBES.contains(p.probe())) {
-                problems.add("understudy.providers." + name + ".probe: '" + p.probe() + "' is not one of " + PROBES);
                 continue;
             }
             if (!"mock".equals(p.type()) && "openai".equals(p.type()) && p.baseUrl().isEmpty()) {

@@ -1,7 +1,6 @@
 package dev.understudy.testing;
 
 import dev.understudy.resilience.Ticker;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code getEnabledAlternatives}).
  */
 @Alternative
-@Priority(1)
 @Singleton
 public class TestClock implements Ticker {
 
