@@ -103,17 +103,22 @@ public class ActiveProber {
     }
 
     private void collect(List<Uni<Void>> calls) {
+        Map<String, List<Target>> due = new LinkedHashMap<>();
+        Map<Target, Route> routeOf = new LinkedHashMap<>();
         for (Route r : routes.routes()) {
             for (Target t : r.targets()) {
+                routeOf.put(t, r);
                 if (trialDue(t.health()) && t.health().breaker().tryAcquire()) {
-                    calls.add(trial(r, t));
+                    due.computeIfAbsent(sameModel(t), k -> new ArrayList<>()).add(t);
                 }
             }
         }
+        // one trial per model on an endpoint, whatever the number of routes using it
+        due.values().forEach(group -> calls.add(trial(routeOf.get(group.get(0)), group)));
         long now = ticker.nanos();
         if (now - lastIdleRound >= interval.toNanos()) {
             lastIdleRound = now;
-            calls.addAll(idleChecks());
+            calls.addAll(idleChecks(routeOf));
         }
     }
 
@@ -123,46 +128,42 @@ public class ActiveProber {
         return s != CircuitBreaker.State.CLOSED && h.breaker().available() && !h.coolingDown();
     }
 
-    private Uni<Void> trial(Route route, Target t) {
+    /** A trial sent to the group's first target; its outcome decides every breaker of the group. */
+    private Uni<Void> trial(Route route, List<Target> group) {
+        Target sent = group.get(0);
         long start = System.nanoTime();
-        return call(route, t).map(alive -> {
-            record(t, "trial", true, start, null);
-            t.health().breaker().onSuccess();
+        return call(route, sent).map(alive -> {
+            record(sent, group, "trial", true, start, null);
+            group.forEach(t -> t.health().breaker().onSuccess());
             return (Void) null;
         }).onFailure().recoverWithItem(failure -> {
             ProviderException e = asProviderException(failure);
-            record(t, "trial", false, start, e);
-            t.health().onFailure(e); // reopens with the delay doubled (a 429 cools down instead)
-            LOG.debugf("trial of %s failed: %s", t.id(), e.getMessage());
+            record(sent, group, "trial", false, start, e);
+            group.forEach(t -> t.health().onFailure(e)); // reopens, delay doubled (a 429 cools down instead)
+            LOG.debugf("trial of %s failed: %s", sent.id(), e.getMessage());
             return null;
         });
     }
 
-    /** Idle targets, grouped by endpoint; a model-list check is shared by an endpoint's targets. */
-    private List<Uni<Void>> idleChecks() {
+    /**
+     * Idle targets, by endpoint: none while a sibling on the endpoint is busy and healthy; else one check
+     * per model (chat), or one per endpoint (model list).
+     */
+    private List<Uni<Void>> idleChecks(Map<Target, Route> routeOf) {
         Map<String, List<Target>> byEndpoint = new LinkedHashMap<>();
-        Map<Target, Route> routeOf = new LinkedHashMap<>();
-        for (Route r : routes.routes()) {
-            for (Target t : r.targets()) {
-                byEndpoint.computeIfAbsent(t.provider(), p -> new ArrayList<>()).add(t);
-                routeOf.put(t, r);
-            }
-        }
+        routeOf.keySet().forEach(t -> byEndpoint.computeIfAbsent(t.provider(), p -> new ArrayList<>()).add(t));
         List<Uni<Void>> checks = new ArrayList<>();
         for (var e : byEndpoint.entrySet()) {
             List<Target> targets = e.getValue();
             if (targets.stream().anyMatch(t -> !t.health().idleFor(interval) && t.health().healthy())) {
                 continue; // its own traffic says how the endpoint is
             }
-            List<Target> idle = targets.stream().filter(this::idle).toList();
-            if (idle.isEmpty()) {
-                continue;
-            }
-            if ("models".equals(probeKinds.get(e.getKey()))) {
-                checks.add(idleCheck(routeOf.get(idle.get(0)), idle.get(0), idle));
-            } else {
-                idle.forEach(t -> checks.add(idleCheck(routeOf.get(t), t, List.of(t))));
-            }
+            boolean models = "models".equals(probeKinds.get(e.getKey()));
+            Map<String, List<Target>> groups = new LinkedHashMap<>();
+            targets.stream().filter(this::idle)
+                    .forEach(t -> groups.computeIfAbsent(models ? t.provider() : sameModel(t), k -> new ArrayList<>())
+                            .add(t));
+            groups.values().forEach(group -> checks.add(idleCheck(routeOf.get(group.get(0)), group)));
         }
         return checks;
     }
@@ -172,15 +173,16 @@ public class ActiveProber {
         return h.breaker().state() == CircuitBreaker.State.CLOSED && !h.coolingDown() && h.idleFor(interval);
     }
 
-    private Uni<Void> idleCheck(Route route, Target sent, List<Target> covered) {
+    private Uni<Void> idleCheck(Route route, List<Target> group) {
+        Target sent = group.get(0);
         long start = System.nanoTime();
         return call(route, sent).map(alive -> {
-            covered.forEach(t -> record(t, "idle", true, start, null));
+            record(sent, group, "idle", true, start, null);
             return (Void) null;
         }).onFailure().recoverWithItem(failure -> {
             ProviderException e = asProviderException(failure);
-            for (Target t : covered) {
-                record(t, "idle", false, start, e);
+            record(sent, group, "idle", false, start, e);
+            for (Target t : group) {
                 if (t.health().breaker().state() == CircuitBreaker.State.CLOSED) { // counts like a request's
                     t.health().onFailure(e);
                 }
@@ -188,6 +190,10 @@ public class ActiveProber {
             LOG.debugf("idle check of %s failed: %s", sent.id(), e.getMessage());
             return null;
         });
+    }
+
+    private static String sameModel(Target t) {
+        return t.provider() + '\u0000' + t.model();
     }
 
     /**
@@ -211,10 +217,12 @@ public class ActiveProber {
                         ? Uni.createFrom().item(true) : Uni.createFrom().failure(f));
     }
 
-    private static void record(Target t, String kind, boolean ok, long startNanos, ProviderException e) {
+    /** Counted once (the call's), seen by every target it stands for. */
+    private static void record(Target sent, List<Target> group, String kind, boolean ok, long startNanos,
+            ProviderException e) {
         long latency = System.nanoTime() - startNanos;
-        t.meters().probe(kind, ok);
-        t.health().onProbe(ok, latency, e == null ? null : e.getMessage());
+        sent.meters().probe(kind, ok);
+        group.forEach(t -> t.health().onProbe(ok, latency, e == null ? null : e.getMessage()));
     }
 
     private static ProviderException asProviderException(Throwable t) {

@@ -109,7 +109,8 @@ public class PeerSync {
 
     /** One signal to the other replicas (intercepted: not private). */
     @Timeout(500)
-    @org.eclipse.microprofile.faulttolerance.CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
+    @org.eclipse.microprofile.faulttolerance.CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5,
+            delay = 5000, successThreshold = 1)
     @Fallback(fallbackMethod = "skip")
     Uni<Void> publish(Target t, String kind, Duration d) {
         String message = Json.object().put("origin", origin).put("route", t.route()).put("provider", t.provider())
@@ -119,7 +120,8 @@ public class PeerSync {
 
     /** Redis slow, down or its breaker open: the signal is dropped, and said so (at most every 10 s). */
     Uni<Void> skip(Target t, String kind, Duration d) {
-        warn("a breaker or cooldown signal was not shared", new IllegalStateException("Redis not reachable"));
+        warn("a " + kind + " signal was not shared",
+                new IllegalStateException("Redis slow, down or its breaker open"));
         return Uni.createFrom().voidItem();
     }
 

@@ -2,6 +2,7 @@ package dev.understudy.it;
 
 import static dev.understudy.it.Calls.chat;
 import static dev.understudy.it.Calls.millisSince;
+import static dev.understudy.testing.FakeProviders.limited;
 import static dev.understudy.testing.FakeProviders.primary;
 import static dev.understudy.testing.FakeProviders.secondary;
 import static io.restassured.RestAssured.given;
@@ -84,6 +85,20 @@ class ResilienceTest {
     }
 
     @Test
+    void aProviderSetToProbeModelsIsTriedWithItsModelListAndNeverWithTokens() {
+        limited().setDefault(DOWN);
+        limited().setProbeResponse(DOWN);
+        for (int i = 0; i < 2; i++) { // threshold 3, one retry per request
+            chat("limited").then().statusCode(200).header("x-understudy-provider", "secondary");
+        }
+        assertThat(breaker("limited", "limited")).isIn("open", "half_open");
+        limited().setProbeResponse(Script.json(200, "{\"object\":\"list\",\"data\":[]}"));
+        awaitUpTo(Duration.ofSeconds(4), () -> "closed".equals(breaker("limited", "limited")));
+        assertThat(limited().probeCount()).as("model-list trials").isPositive();
+        assertThat(limited().trialCount()).as("no chat trial").isZero();
+    }
+
+    @Test
     void answersEveryRequestOfAFlappingPrimaryAndUsesItAgainSoonAfterItRecovers() {
         // DESIGN's "down 60 s, a request every few seconds, back within 30 s", time scaled down 10x
         primary().setDefault(DOWN);
@@ -129,7 +144,9 @@ class ResilienceTest {
             chat("solo").then().statusCode(200);
             pause(Duration.ofMillis(100));
         }
-        assertThat(primary().trialCount() - before).as("busy and healthy: no probes").isLessThanOrEqualTo(1);
+        assertThat(primary().trialCount() - before).as("busy and healthy: no probes (at most one round slipped in"
+                + " while a request was slow: one check per model on the endpoint, and it has two)")
+                .isLessThanOrEqualTo(2);
         assertThat(metrics()).containsPattern("understudy_probes_total\\{kind=\"idle\"[^}]*provider=\"secondary\"");
     }
 

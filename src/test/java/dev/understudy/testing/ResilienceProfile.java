@@ -27,6 +27,7 @@ public class ResilienceProfile implements QuarkusTestProfile {
                 "understudy.routes.fast.targets[1].provider", "secondary",
                 "understudy.routes.fast.targets[1].model", "gpt-secondary"));
         config.put("understudy.health-check.trial-interval", "250ms");
+        config.put("understudy.providers.limited.probe", "models"); // its model list is declared an honest signal
         config.put("understudy.cache.similar-lookup", "false"); // see GatewayProfile
         return config;
     }
