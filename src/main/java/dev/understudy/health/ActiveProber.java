@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,7 +51,8 @@ public class ActiveProber {
     private final Duration interval;
     private final Duration trialInterval;
     private final Map<String, String> probeKinds = new LinkedHashMap<>();
-    private final AtomicBoolean running = new AtomicBoolean();
+    /** Idle checks still running (by group): a slow one is not sent again meanwhile. */
+    private final java.util.Set<String> idleInFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private long lastIdleRound;
     private long timer = -1;
 
@@ -80,26 +80,15 @@ public class ActiveProber {
     }
 
     /**
-     * One round: every due trial, and the idle checks once per interval. Completes when all its calls have
-     * ended; a round asked for while one is still running does nothing.
+     * One round: every due trial, and the idle checks once per interval. Completes when the calls it started
+     * have ended. Rounds do not wait for each other: a silent target's trial, held for its timeout, delays
+     * no other target's (a breaker's trial slot keeps a target from being tried twice at once).
      */
     public Uni<Void> round() {
-        if (!running.compareAndSet(false, true)) {
-            return Uni.createFrom().voidItem();
-        }
         List<Uni<Void>> calls = new ArrayList<>();
-        try {
-            collect(calls);
-        } catch (RuntimeException e) {
-            running.set(false);
-            throw e;
-        }
-        if (calls.isEmpty()) {
-            running.set(false);
-            return Uni.createFrom().voidItem();
-        }
-        return Uni.join().all(calls).andCollectFailures().replaceWithVoid()
-                .eventually(() -> running.set(false));
+        collect(calls);
+        return calls.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(calls).andCollectFailures().replaceWithVoid();
     }
 
     private void collect(List<Uni<Void>> calls) {
@@ -163,7 +152,12 @@ public class ActiveProber {
             targets.stream().filter(this::idle)
                     .forEach(t -> groups.computeIfAbsent(models ? t.provider() : sameModel(t), k -> new ArrayList<>())
                             .add(t));
-            groups.values().forEach(group -> checks.add(idleCheck(routeOf.get(group.get(0)), group)));
+            groups.forEach((key, group) -> {
+                if (idleInFlight.add(key)) {
+                    checks.add(idleCheck(routeOf.get(group.get(0)), group)
+                            .eventually(() -> idleInFlight.remove(key)));
+                }
+            });
         }
         return checks;
     }
