@@ -6,7 +6,6 @@ import dev.understudy.config.UnderstudyConfig;
 import dev.understudy.metrics.Metrics;
 import dev.understudy.routing.Route;
 import dev.understudy.routing.Target;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -23,8 +22,8 @@ import org.jboss.logging.Logger;
 /**
  * The emergency cache: every successful answer is stored in the background (never on the latency
  * path); when every target of a route failed, the exact answer to the same request is looked up, then
- * the answer to a similar question (embedding cosine + guard). Store calls are bounded by short
- * timeouts: a slow or dead Redis costs a miss and a (rate-limited) warning, never a failed request.
+ * the answer to a similar question (embedding cosine + guard). A slow or dead Redis costs a miss, never
+ * a failed request: {@link RedisCacheStore}'s Fault Tolerance guards (timeout, breaker, fallback) bound it.
  * Entries are scoped by tenant and route, so one caller is never served another's answer. With Redis, every
  * replica's similarity index follows the shared store ({@link IndexSync}); every embedding runs on one
  * thread, and an answer stored without a vector gets one later ({@link Backfill}).
@@ -33,8 +32,6 @@ import org.jboss.logging.Logger;
 public class EmergencyCache {
 
     private static final Logger LOG = Logger.getLogger(EmergencyCache.class);
-    private static final Duration LOOKUP_TIMEOUT = Duration.ofMillis(250);
-    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(2);
     private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
     /** How often the backlog is looked at (it is also worked off after every store). */
     private static final Duration BACKFILL_EVERY = Duration.ofSeconds(1);
@@ -56,7 +53,7 @@ public class EmergencyCache {
     private final long[] timers = {-1, -1};
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
-    public EmergencyCache(UnderstudyConfig config, Instance<ReactiveRedisDataSource> redis, Metrics metrics,
+    public EmergencyCache(UnderstudyConfig config, Instance<RedisCacheStore> redis, Metrics metrics,
             IndexSync sync, io.vertx.core.Vertx vertx) {
         this.config = config.cache();
         this.metrics = metrics;
@@ -64,7 +61,7 @@ public class EmergencyCache {
         this.vertx = vertx;
         var hosts = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class);
         if (hosts.isPresent()) {
-            this.store = new RedisCacheStore(redis.get(), hosts.get());
+            this.store = redis.get();
         } else {
             MemoryCacheStore memory = new MemoryCacheStore(System::currentTimeMillis);
             this.store = memory;
@@ -197,7 +194,7 @@ public class EmergencyCache {
                 System.currentTimeMillis()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(backfill::withVector)
-                .call(a -> store.put(a, config.ttl(), config.maxEntries()).ifNoItem().after(STORE_TIMEOUT).fail())
+                .call(a -> store.put(a, config.ttl(), config.maxEntries()))
                 .subscribe().with(a -> {
                     if (a.vector() != null) {
                         indexAndAnnounce(a);
@@ -212,7 +209,7 @@ public class EmergencyCache {
             return Uni.createFrom().nullItem();
         }
         String key = Fingerprint.of(tenant, route.name(), request);
-        return store.get(key).ifNoItem().after(LOOKUP_TIMEOUT).fail()
+        return store.get(key)
                 .onFailure().recoverWithItem(e -> {
                     metrics.cacheLookup("exact", "error");
                     warn("emergency cache lookup failed", e);
@@ -241,7 +238,7 @@ public class EmergencyCache {
                         metrics.cacheLookup("similar", "miss");
                         return Uni.createFrom().<Hit>nullItem();
                     }
-                    return store.get(match.get().key()).ifNoItem().after(LOOKUP_TIMEOUT).fail()
+                    return store.get(match.get().key())
                             .map(a -> {
                                 if (a == null) {
                                     similar.forget(match.get().key()); // expired or deleted under us

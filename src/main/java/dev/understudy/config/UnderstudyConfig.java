@@ -114,6 +114,15 @@ public interface UnderstudyConfig {
         /** Whether the endpoint continues a final assistant turn (prefill). Default by type. */
         Optional<Boolean> prefill();
 
+        /**
+         * How an open breaker's trial (and an idle target's check) asks this provider: {@code chat}, a
+         * one-token chat request to the target's own model; {@code models}, the endpoint's free model-list
+         * request — only where that list is served by the same process as chat (e.g. a self-hosted server).
+         */
+        @WithDefault("chat")
+        @jakarta.validation.constraints.Pattern(regexp = "chat|models", message = "must be chat or models")
+        String probe();
+
         /** Upstream connections kept per provider endpoint. */
         @WithName("max-connections")
         @WithDefault("256")
@@ -304,19 +313,28 @@ public interface UnderstudyConfig {
     interface CircuitBreaker {
         @WithName("failure-threshold")
         @WithDefault("5")
+        @jakarta.validation.constraints.Min(1)
         int failureThreshold();
 
-        @WithDefault("10s")
+        /** Open → first trial; doubles after each failed trial. */
+        @WithDefault("5s")
         Duration delay();
 
+        /** The longest wait between trials: a recovery is noticed within this (plus the trial interval). */
         @WithName("max-delay")
-        @WithDefault("60s")
+        @WithDefault("20s")
         Duration maxDelay();
     }
 
     interface HealthCheck {
+        /** How often an idle target (closed breaker, no traffic for this long) is checked. */
         @WithDefault("30s")
         Duration interval();
+
+        /** How often the prober looks for open breakers whose trial is due (no call unless one is). */
+        @WithName("trial-interval")
+        @WithDefault("1s")
+        Duration trialInterval();
     }
 
     interface Cache {

@@ -67,6 +67,13 @@ public final class CostLedger {
         }
     }
 
+    /** A trial's or idle check's cost: real spend (today's budget, the total), but not an answer. */
+    public void recordProbe(double cost) {
+        actual.add(cost);
+        rollOver();
+        today.add(cost);
+    }
+
     public boolean overBudget() {
         return dailyBudget != null && today() >= dailyBudget;
     }

@@ -27,6 +27,7 @@ public class CacheResource {
     }
 
     public Uni<ObjectNode> clear() {
-        return cache.clear().map(v -> Json.object().put("cleared", true));
+        return cache.clear().map(v -> Json.object().put("cleared", true))
+                .onFailure().transform(e -> new jakarta.ws.rs.ServiceUnavailableException(2L)); // Redis slow or down
     }
 }

@@ -11,7 +11,6 @@ import dev.understudy.routing.FallbackChain;
 import dev.understudy.routing.Route;
 import dev.understudy.routing.RouteTable;
 import dev.understudy.routing.Target;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -37,7 +36,6 @@ import org.jboss.logging.Logger;
 public class WaitQueue {
 
     private static final Logger LOG = Logger.getLogger(WaitQueue.class);
-    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(2);
 
     private final UnderstudyConfig.Queue config;
     private final RouteTable routes;
@@ -55,7 +53,7 @@ public class WaitQueue {
     private volatile boolean stopping;
 
     public WaitQueue(UnderstudyConfig config, RouteTable routes, FallbackChain chain, Vertx vertx,
-            Instance<ReactiveRedisDataSource> redis, Metrics metrics) {
+            Instance<RedisQueueStore> redis, Metrics metrics) {
         this.config = config.queue();
         this.routes = routes;
         this.chain = chain;
@@ -63,7 +61,7 @@ public class WaitQueue {
         this.maxMessages = config.limits().maxMessages();
         boolean useRedis = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class)
                 .isPresent();
-        this.store = useRedis ? new RedisQueueStore(redis.get()) : new MemoryQueueStore();
+        this.store = useRedis ? redis.get() : new MemoryQueueStore();
         metrics.queueDepth(depth::get);
     }
 
@@ -100,12 +98,12 @@ public class WaitQueue {
         JsonNode body = OpenAiFormat.toProviderRequest(request, route.name(), false);
         QueuedRequest q = new QueuedRequest(UUID.randomUUID().toString(), route.name(), tenant, format, body,
                 "queued", null, now, now + config.maxWait().toMillis());
-        return store.add(q).ifNoItem().after(STORE_TIMEOUT).fail().replaceWith(q)
+        return store.add(q).replaceWith(q)
                 .invoke(() -> depth.incrementAndGet());
     }
 
     public Uni<QueuedRequest> get(String id) {
-        return store.get(id).ifNoItem().after(STORE_TIMEOUT).fail();
+        return store.get(id);
     }
 
     /** One round over the waiting requests; skipped while the previous round still runs. */

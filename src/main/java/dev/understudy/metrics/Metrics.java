@@ -174,10 +174,13 @@ public class Metrics {
             return usd;
         }
 
-        public void probe(boolean ok) {
+        /** @param kind trial (an open breaker's) or idle (a check of an unused target) */
+        public void probe(String kind, boolean ok) {
             String outcome = ok ? "ok" : "failed";
-            probes.computeIfAbsent(outcome, o -> Counter.builder(PROBES).tag("provider", provider)
-                    .tag("outcome", o).register(registry)).increment();
+            probes.computeIfAbsent(kind + '/' + outcome, o -> Counter.builder(PROBES).tag("provider", provider)
+                    .tag("model", model).tag("kind", kind).tag("outcome", outcome)
+                    .description("Trials of open breakers and checks of idle targets").register(registry))
+                    .increment();
         }
     }
 }

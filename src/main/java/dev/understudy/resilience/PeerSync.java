@@ -20,13 +20,17 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.jboss.logging.Logger;
 
 /**
  * Shares breaker openings and Retry-After cooldowns between replicas through the Redis channel
  * {@value #CHANNEL}, when {@code quarkus.redis.hosts} is set; otherwise each replica decides alone.
  * Everything is fire-and-forget on the reactive client: Redis being slow or down never delays or
- * fails a request, it only costs a (rate-limited) warning.
+ * fails a request, it only costs a (rate-limited) warning. Publishing is guarded by SmallRye Fault
+ * Tolerance (a 500 ms timeout and a breaker): a hung or dead Redis costs one timeout per
+ * breaker delay, then signals are skipped at once (each replica decides alone meanwhile).
  */
 @Startup
 @ApplicationScoped
@@ -34,7 +38,6 @@ public class PeerSync {
 
     static final String CHANNEL = "understudy:health";
     private static final Logger LOG = Logger.getLogger(PeerSync.class);
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofMillis(500);
     private static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(2);
     private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
@@ -56,10 +59,10 @@ public class PeerSync {
                 targets.put(key(t.route(), t.provider(), t.model()), t);
                 t.health().breaker().addListener((b, fromPeer) -> {
                     if (!fromPeer && b.state() == CircuitBreaker.State.OPEN) {
-                        publish(t, "open", b.openFor());
+                        send(t, "open", b.openFor());
                     }
                 });
-                t.health().addCooldownListener(d -> publish(t, "cooldown", d));
+                t.health().addCooldownListener(d -> send(t, "cooldown", d));
             }
         }
         subscribe();
@@ -96,15 +99,30 @@ public class PeerSync {
         }
     }
 
-    private void publish(Target t, String kind, Duration d) {
-        String message = Json.object().put("origin", origin).put("route", t.route()).put("provider", t.provider())
-                .put("model", t.model()).put("kind", kind).put("ms", d.toMillis()).toString();
+    private void send(Target t, String kind, Duration d) {
         try {
-            pubsub.publish(CHANNEL, message).ifNoItem().after(PUBLISH_TIMEOUT).fail()
-                    .subscribe().with(v -> { }, e -> warn("cannot publish to Redis channel " + CHANNEL, e));
+            publish(t, kind, d).subscribe().with(v -> { }, e -> warn("cannot publish to Redis channel " + CHANNEL, e));
         } catch (RuntimeException e) {
             warn("cannot publish to Redis channel " + CHANNEL, e);
         }
+    }
+
+    /** One signal to the other replicas (intercepted: not private). */
+    @Timeout(500)
+    @org.eclipse.microprofile.faulttolerance.CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5,
+            delay = 5000, successThreshold = 1)
+    @Fallback(fallbackMethod = "skip")
+    Uni<Void> publish(Target t, String kind, Duration d) {
+        String message = Json.object().put("origin", origin).put("route", t.route()).put("provider", t.provider())
+                .put("model", t.model()).put("kind", kind).put("ms", d.toMillis()).toString();
+        return pubsub.publish(CHANNEL, message);
+    }
+
+    /** Redis slow, down or its breaker open: the signal is dropped, and said so (at most every 10 s). */
+    Uni<Void> skip(Target t, String kind, Duration d) {
+        warn("a " + kind + " signal was not shared",
+                new IllegalStateException("Redis slow, down or its breaker open"));
+        return Uni.createFrom().voidItem();
     }
 
     private void received(String message) {

@@ -23,11 +23,7 @@ public class FallbackChain {
     private final Ticker ticker;
 
     @jakarta.inject.Inject
-    public FallbackChain(RetryPolicy policy, Vertx vertx) {
-        this(policy, vertx, Ticker.SYSTEM);
-    }
-
-    FallbackChain(RetryPolicy policy, Vertx vertx, Ticker ticker) {
+    public FallbackChain(RetryPolicy policy, Vertx vertx, Ticker ticker) {
         this.policy = policy;
         this.vertx = vertx;
         this.ticker = ticker;

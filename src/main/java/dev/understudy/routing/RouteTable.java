@@ -45,8 +45,13 @@ public class RouteTable {
     private final java.util.Set<String> providers;
 
     @jakarta.inject.Inject
+    public RouteTable(UnderstudyConfig config, Vertx vertx, Metrics metrics, Ticker ticker) {
+        this(config, new ProviderFactory(vertx), ticker, metrics);
+    }
+
+    /** On the system clock (tools that only resolve the configuration). */
     public RouteTable(UnderstudyConfig config, Vertx vertx, Metrics metrics) {
-        this(config, new ProviderFactory(vertx), Ticker.SYSTEM, metrics);
+        this(config, vertx, metrics, Ticker.SYSTEM);
     }
 
     RouteTable(UnderstudyConfig config, ProviderFactory factory, Ticker ticker, Metrics metrics) {

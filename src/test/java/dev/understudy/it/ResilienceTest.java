@@ -2,6 +2,7 @@ package dev.understudy.it;
 
 import static dev.understudy.it.Calls.chat;
 import static dev.understudy.it.Calls.millisSince;
+import static dev.understudy.testing.FakeProviders.limited;
 import static dev.understudy.testing.FakeProviders.primary;
 import static dev.understudy.testing.FakeProviders.secondary;
 import static io.restassured.RestAssured.given;
@@ -38,7 +39,6 @@ class ResilienceTest {
     @Test
     void opensTheBreakerOfASilentPrimaryThenAnswersFromTheFallbackWithoutWaitingAndReturnsAfterRecovery() {
         primary().setDefault(Script.silent());
-        primary().setProbeResponse(DOWN);
         for (int i = 0; i < 3; i++) {
             chat("chain").then().statusCode(200).header("x-understudy-provider", "secondary");
         }
@@ -58,27 +58,56 @@ class ResilienceTest {
                 .containsPattern("understudy_fallbacks_total\\{reason=\"circuit_open\",route=\"chain\"} [1-9]");
 
         primary().setDefault(Script.openAiAnswer("Hello from primary"));
-        primary().setProbeResponse(Script.json(200, "{\"data\":[]}"));
         long recovered = System.nanoTime();
-        awaitUpTo(Duration.ofSeconds(4), () -> "closed".equals(breaker("chain", "primary")));
-        assertThat(millisSince(recovered)).as("within the doubled delay (2 s) plus one probe round")
-                .isLessThan(2600);
+        awaitUpTo(Duration.ofSeconds(6), () -> "closed".equals(breaker("chain", "primary")));
+        assertThat(millisSince(recovered)).as("within a trial still held by the silent target (its 1 s timeout),"
+                + " the doubled delay (2 s) and one round (250 ms)").isLessThan(4500);
         chat("chain").then().statusCode(200).header("x-understudy-provider", "primary");
-        assertThat(primary().probeCount()).isPositive();
+        assertThat(primary().trialCount()).as("closed by a one-token chat trial").isPositive();
+        assertThat(primary().probeCount()).as("no model list asked").isZero();
+        assertThat(metrics()).containsPattern(
+                "understudy_probes_total\\{kind=\"trial\",model=\"gpt-primary\",outcome=\"ok\",provider=\"primary\"} [1-9]");
+    }
+
+    @Test
+    void aModelListThatStillAnswersNeverClosesTheBreakerOfAFailingChatEndpoint() {
+        primary().setDefault(DOWN); // chat fails ...
+        primary().setProbeResponse(Script.json(200, "{\"object\":\"list\",\"data\":[]}")); // ... the list answers
+        for (int i = 0; i < 2; i++) { // threshold 3, one retry per request: open after the second request
+            chat("chain").then().statusCode(200).header("x-understudy-provider", "secondary");
+        }
+        assertThat(breaker("chain", "primary")).isIn("open", "half_open");
+        awaitUpTo(Duration.ofSeconds(6), () -> primary().trialCount() >= 2);
+        assertThat(breaker("chain", "primary")).as("every trial failed: still open").isIn("open", "half_open");
+        assertThat(primary().probeCount()).as("the model list is never asked for a trial").isZero();
+        assertThat(metrics()).containsPattern(
+                "understudy_probes_total\\{kind=\"trial\",model=\"gpt-primary\",outcome=\"failed\",provider=\"primary\"} [1-9]");
+    }
+
+    @Test
+    void aProviderSetToProbeModelsIsTriedWithItsModelListAndNeverWithTokens() {
+        limited().setDefault(DOWN);
+        limited().setProbeResponse(DOWN);
+        for (int i = 0; i < 2; i++) { // threshold 3, one retry per request
+            chat("limited").then().statusCode(200).header("x-understudy-provider", "secondary");
+        }
+        assertThat(breaker("limited", "limited")).isIn("open", "half_open");
+        limited().setProbeResponse(Script.json(200, "{\"object\":\"list\",\"data\":[]}"));
+        awaitUpTo(Duration.ofSeconds(4), () -> "closed".equals(breaker("limited", "limited")));
+        assertThat(limited().probeCount()).as("model-list trials").isPositive();
+        assertThat(limited().trialCount()).as("no chat trial").isZero();
     }
 
     @Test
     void answersEveryRequestOfAFlappingPrimaryAndUsesItAgainSoonAfterItRecovers() {
         // DESIGN's "down 60 s, a request every few seconds, back within 30 s", time scaled down 10x
         primary().setDefault(DOWN);
-        primary().setProbeResponse(DOWN);
         long downUntil = System.nanoTime() + Duration.ofSeconds(6).toNanos();
         while (System.nanoTime() < downUntil) {
             chat("chain").then().statusCode(200).header("x-understudy-provider", "secondary");
             pause(Duration.ofMillis(500));
         }
         primary().setDefault(Script.openAiAnswer("Hello from primary"));
-        primary().setProbeResponse(Script.json(200, "{\"data\":[]}"));
         long up = System.nanoTime();
         String provider;
         do {
@@ -106,17 +135,19 @@ class ResilienceTest {
 
     @Test
     void probesAnIdleTargetButNeverABusyHealthyOne() {
-        awaitUpTo(Duration.ofSeconds(2), () -> secondary().probeCount() > 0); // secondary is idle
+        awaitUpTo(Duration.ofSeconds(2), () -> secondary().trialCount() > 0); // secondary is idle
         JsonPath status = given().get("/admin/status").then().extract().jsonPath();
         assertThat(status.getBoolean("routes.find { it.name == 'chain' }.targets[1].last_probe.ok")).isTrue();
-        int before = primary().probeCount();
+        int before = primary().trialCount();
         long until = System.nanoTime() + Duration.ofMillis(1200).toNanos();
         while (System.nanoTime() < until) { // primary busy: a request every 100 ms
             chat("solo").then().statusCode(200);
             pause(Duration.ofMillis(100));
         }
-        assertThat(primary().probeCount() - before).as("busy and healthy: no probes").isLessThanOrEqualTo(1);
-        assertThat(metrics()).containsPattern("understudy_probes_total\\{[^}]*provider=\"secondary\"");
+        assertThat(primary().trialCount() - before).as("busy and healthy: no probes (at most one round slipped in"
+                + " while a request was slow: one check per model on the endpoint, and it has two)")
+                .isLessThanOrEqualTo(2);
+        assertThat(metrics()).containsPattern("understudy_probes_total\\{kind=\"idle\"[^}]*provider=\"secondary\"");
     }
 
     @Test

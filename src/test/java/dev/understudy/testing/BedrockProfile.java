@@ -72,6 +72,7 @@ public class BedrockProfile implements QuarkusTestProfile {
             c.put("understudy.defaults.backoff", "20ms");
             c.put("understudy.defaults.max-backoff", "2s");
             c.put("understudy.health-check.interval", "1h"); // probes would make request counts racy here
+            c.put("understudy.health-check.trial-interval", "1h");
             return c;
         }
 

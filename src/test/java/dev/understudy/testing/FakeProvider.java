@@ -34,6 +34,9 @@ public final class FakeProvider implements AutoCloseable {
     /** Checks each request's credentials first: a Script refuses it (not recorded), null lets it through. */
     private volatile java.util.function.Function<Recorded, Script> gate = r -> null;
     private final List<String> refusals = new CopyOnWriteArrayList<>();
+    /** The gateway's trials and idle checks: a chat request with this fixed prompt. */
+    public static final String TRIAL_PROMPT = "Reply with OK.";
+    private final AtomicInteger trials = new AtomicInteger();
     private static final Script PROBE_OK = Script.json(200, "{\"object\":\"list\",\"data\":[]}");
 
     private FakeProvider(String name) throws IOException {
@@ -74,6 +77,12 @@ public final class FakeProvider implements AutoCloseable {
     /** Number of GET probes received since the last reset. */
     public int probeCount() { return probes.get(); }
 
+    /**
+     * Number of trial chat requests (the gateway's fixed one-token prompt) since the last reset. They take
+     * the default script, never the queue, and are not among {@link #requests()}: callers' requests are.
+     */
+    public int trialCount() { return trials.get(); }
+
     /** Clears queued scripts and recorded requests and restores the initial default script. */
     public void reset() {
         queue.clear();
@@ -82,6 +91,7 @@ public final class FakeProvider implements AutoCloseable {
         probeScript = PROBE_OK;
         probes.set(0);
         refusals.clear();
+        trials.set(0);
     }
 
     public List<Recorded> requests() { return List.copyOf(recorded); }
@@ -134,6 +144,9 @@ public final class FakeProvider implements AutoCloseable {
                 } else if ("GET".equals(request.method())) {
                     probes.incrementAndGet();
                     script = probeScript;
+                } else if (request.body().contains(TRIAL_PROMPT)) {
+                    trials.incrementAndGet();
+                    script = defaultScript;
                 } else {
                     recorded.add(request);
                     script = Objects.requireNonNullElse(queue.poll(), defaultScript);

@@ -86,6 +86,7 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
         c.put("understudy.routes.patient.targets[0].idle-timeout", "10s");
         c.put("understudy.routes.capped.max-tokens", "1000");
         c.put("understudy.health-check.interval", "1h"); // probes would make request counts racy here
+        c.put("understudy.health-check.trial-interval", "1h"); // breakers close by a request's trial here
         return c;
     }
 

@@ -52,6 +52,7 @@ public class PeerReplicasResource implements QuarkusTestResourceLifecycleManager
         c.put("understudy.circuit-breaker.failure-threshold", "2");
         c.put("understudy.circuit-breaker.delay", "30s");
         c.put("understudy.health-check.interval", "1h"); // no probes: only the tests' requests reach the fakes
+        c.put("understudy.health-check.trial-interval", "1h");
         c.put("understudy.cache.enabled", "false"); // every request must be routed, never answered from a cache
         overrides = Map.copyOf(c);
         return c;

@@ -121,8 +121,59 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Stops the process where it stands (SIGSTOP): connections stay open, nothing is answered — a hung Redis. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** Lets a frozen process go on (SIGCONT); the commands it received meanwhile are answered then. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Number of keys (DBSIZE), or -1 when it does not answer within 500 ms. */
+    public long keyCount() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.setSoTimeout(500);
+            OutputStream out = s.getOutputStream();
+            out.write("DBSIZE\r\n".getBytes(ISO_8859_1));
+            out.flush();
+            StringBuilder line = new StringBuilder();
+            InputStream in = s.getInputStream();
+            for (int b; (b = in.read()) != '\n' && b != -1; ) {
+                line.append((char) b);
+            }
+            String reply = line.toString().trim();
+            return reply.startsWith(":") ? Long.parseLong(reply.substring(1)) : -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
     @Override
     public void close() {
+        if (process.isAlive()) {
+            try {
+                signal("CONT"); // a frozen server would not act on SIGTERM
+            } catch (RuntimeException e) {
+                // gone meanwhile: nothing to wake
+            }
+        }
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The fake providers again, with breakers and probes on a short clock: threshold 3, delay 1 s doubling
- * up to 2 s, a probe round every 250 ms. (A second Quarkus start, so keep these tests in one class.)
+ * up to 2 s, a probe round and a look for due trials every 250 ms. (A second Quarkus start, so keep these tests in one class.)
  */
 public class ResilienceProfile implements QuarkusTestProfile {
 
@@ -26,6 +26,8 @@ public class ResilienceProfile implements QuarkusTestProfile {
                 "understudy.routes.fast.targets[0].model", "gpt-primary",
                 "understudy.routes.fast.targets[1].provider", "secondary",
                 "understudy.routes.fast.targets[1].model", "gpt-secondary"));
+        config.put("understudy.health-check.trial-interval", "250ms");
+        config.put("understudy.providers.limited.probe", "models"); // its model list is declared an honest signal
         config.put("understudy.cache.similar-lookup", "false"); // see GatewayProfile
         return config;
     }
