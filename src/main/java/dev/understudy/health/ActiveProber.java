@@ -7,6 +7,8 @@ import dev.understudy.resilience.TargetHealth;
 import dev.understudy.routing.Route;
 import dev.understudy.routing.RouteTable;
 import dev.understudy.routing.Target;
+import dev.understudy.tracing.AttemptSpans;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -39,11 +41,13 @@ public class ActiveProber {
     private final RouteTable routes;
     private final Vertx vertx;
     private final Duration interval;
+    private final AttemptSpans spans;
     private final AtomicBoolean running = new AtomicBoolean();
     private long timer = -1;
 
-    public ActiveProber(RouteTable routes, Vertx vertx, UnderstudyConfig config) {
+    public ActiveProber(RouteTable routes, Vertx vertx, UnderstudyConfig config, AttemptSpans spans) {
         this.routes = routes;
+        this.spans = spans;
         this.vertx = vertx;
         this.interval = config.healthCheck().interval();
     }
@@ -105,17 +109,20 @@ public class ActiveProber {
     private io.smallrye.mutiny.Uni<Void> probe(List<Target> due) {
         Target first = due.get(0);
         long start = System.nanoTime();
-        return first.adapter().probe()
+        Span span = spans.startProbe(first);
+        return AttemptSpans.within(span, first.adapter().probe())
                 .ifNoItem().after(PROBE_TIMEOUT).failWith(() -> new ProviderException(
                         dev.understudy.provider.Failure.TIMEOUT, "probe: no answer within 5 s"))
                 .map(v -> {
                     record(due, true, System.nanoTime() - start, null);
+                    spans.ended(span, "ok", false);
                     return (Void) null;
                 })
                 .onFailure().recoverWithItem(t -> {
                     ProviderException e = t instanceof ProviderException pe ? pe
                             : new ProviderException(dev.understudy.provider.Failure.CONNECT, String.valueOf(t));
                     record(due, false, System.nanoTime() - start, e);
+                    spans.failed(span, e, false);
                     return null;
                 });
     }
