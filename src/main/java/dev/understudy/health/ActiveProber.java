@@ -110,7 +110,7 @@ public class ActiveProber {
         Target first = due.get(0);
         long start = System.nanoTime();
         Span span = spans.startProbe(first);
-        return AttemptSpans.within(span, first.adapter().probe())
+        return AttemptSpans.within(span, () -> first.adapter().probe())
                 .ifNoItem().after(PROBE_TIMEOUT).failWith(() -> new ProviderException(
                         dev.understudy.provider.Failure.TIMEOUT, "probe: no answer within 5 s"))
                 .map(v -> {

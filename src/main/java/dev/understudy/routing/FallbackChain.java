@@ -57,8 +57,9 @@ public class FallbackChain {
         Duration timeout = run.deadline.cap(target.timeout());
         long start = run.now();
         Span span = spans.start(run.trace, target, run.request, false, null);
-        return AttemptSpans.endOnCancel(span, failAfter(
-                        AttemptSpans.within(span, target.adapter().complete(target.model(), run.request)), timeout))
+        Uni<dev.understudy.chat.ChatResponse> call =
+                AttemptSpans.within(span, () -> target.adapter().complete(target.model(), run.request));
+        return AttemptSpans.endOnCancel(span, failAfter(call, timeout))
                 .map(response -> {
                     run.succeeded(target, start);
                     spans.succeeded(span, run.trace, target, index > 0, response.model(), response.usage(),

@@ -175,15 +175,18 @@ public class AttemptSpans {
         return span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop();
     }
 
-    /** {@code call}, subscribed to with {@code span} current: what it sends carries the span's context. */
-    public static <T> Uni<T> within(Span span, Uni<T> call) {
+    /**
+     * {@code call}, made and subscribed to with {@code span} current: what it sends carries the span's context.
+     * Both matter: context propagation restores, when a Uni runs, the context it was made in.
+     */
+    public static <T> Uni<T> within(Span span, java.util.function.Supplier<Uni<T>> call) {
         if (!span.getSpanContext().isValid()) {
-            return call;
+            return call.get();
         }
         return Uni.createFrom().emitter(emitter -> {
             io.smallrye.mutiny.subscription.Cancellable running;
             try (Scope ignored = span.makeCurrent()) {
-                running = call.subscribe().with(emitter::complete, emitter::fail);
+                running = call.get().subscribe().with(emitter::complete, emitter::fail);
             }
             emitter.onTermination(running::cancel);
         });

@@ -27,8 +27,10 @@ public class TracingSwitch implements ConfigSourceFactory {
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         boolean on = configured(context, "quarkus.otel.exporter.otlp.endpoint")
                 || configured(context, "quarkus.otel.exporter.otlp.traces.endpoint");
-        Map<String, String> values = on ? Map.of("understudy-log.trace-ids", LOG_IDS)
-                : Map.of("quarkus.otel.sdk.disabled", "true");
+        // both ways explicit: a value seen while building would otherwise be kept as the runtime default
+        Map<String, String> values = on
+                ? Map.of("quarkus.otel.sdk.disabled", "false", "understudy-log.trace-ids", LOG_IDS)
+                : Map.of("quarkus.otel.sdk.disabled", "true", "understudy-log.trace-ids", "");
         return List.of(new PropertiesConfigSource(values, "understudy tracing switch", ORDINAL));
     }
 
