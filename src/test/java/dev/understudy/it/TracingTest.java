@@ -178,6 +178,37 @@ class TracingTest {
         }
     }
 
+    @Test
+    void logLinesOfARequestCarryItsTraceAndSpanIds() {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record instanceof org.jboss.logmanager.ExtLogRecord r && r.getMessage().contains("fallback")) {
+                    seen.add(r.getMdc("traceId") + "/" + r.getMdc("spanId"));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger fallbackLog = java.util.logging.Logger.getLogger("dev.understudy.fallback");
+        fallbackLog.addHandler(handler);
+        try {
+            primary().enqueue(Script.json(400, CONTEXT_ERROR));
+            chat("chain", "Say hello", false).then().statusCode(200);
+        } finally {
+            fallbackLog.removeHandler(handler);
+        }
+        Received server = server(awaitTrace(3));
+        assertThat(seen).containsExactly(traceId + "/" + server.spanId());
+    }
+
     // --- helpers
 
     private void newTrace() {
