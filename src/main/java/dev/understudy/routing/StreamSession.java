@@ -120,10 +120,10 @@ public final class StreamSession {
         attemptHasContent = false;
         finishChunk = null;
         usage = null;
-        attemptStart = run.now();
-        arm(gen, target.firstTokenTimeout(), Failure.FIRST_TOKEN_TIMEOUT);
         span = spans.start(run.trace, target, request, true, mode == Mode.FRESH ? null
                 : mode == Mode.PREFILL ? "prefill" : "regenerate");
+        attemptStart = run.now();
+        arm(gen, target.firstTokenTimeout(), Failure.FIRST_TOKEN_TIMEOUT);
         Cancellable c;
         try (Scope ignored = AttemptSpans.activate(span)) { // the provider request carries this attempt's context
             c = target.adapter().stream(target.model(), request).subscribe().with(

@@ -42,9 +42,13 @@ public class AttemptSpans {
 
     public AttemptSpans(Tracer tracer, UnderstudyConfig config,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean sdkDisabled) {
+        this(tracer, !sdkDisabled, config.tracing().captureContent());
+    }
+
+    AttemptSpans(Tracer tracer, boolean on, boolean captureContent) {
         this.tracer = tracer;
-        this.on = !sdkDisabled;
-        this.captureContent = config.tracing().captureContent();
+        this.on = on;
+        this.captureContent = captureContent;
     }
 
     /** The request's context, to hang attempts under: the root context while tracing is off. */
@@ -144,7 +148,7 @@ public class AttemptSpans {
         span.end();
     }
 
-    /** The attempt ended otherwise: {@code cancelled} (the caller went away) or an error such as {@code inconsistent}. */
+    /** The attempt ended otherwise: {@code cancelled} (the caller went away), or an error ({@code inconsistent}). */
     public void ended(Span span, String outcome, boolean error) {
         if (span.isRecording()) {
             span.setAttribute(GenAi.OUTCOME, outcome);
