@@ -40,6 +40,7 @@ public class AttemptSpans {
     private final boolean on;
     private final boolean captureContent;
 
+    @jakarta.inject.Inject
     public AttemptSpans(Tracer tracer, UnderstudyConfig config,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean sdkDisabled) {
         this(tracer, !sdkDisabled, config.tracing().captureContent());
