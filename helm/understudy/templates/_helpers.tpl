@@ -242,6 +242,16 @@ auth.enabled is false.
           key: {{ .Values.redis.passwordKey }}
     {{- end }}
     {{- end }}
+    {{- if .Values.tracing.endpoint }}
+    - name: QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT
+      value: {{ .Values.tracing.endpoint | quote }}
+    - name: QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL
+      value: {{ .Values.tracing.protocol | quote }}
+    - name: QUARKUS_OTEL_TRACES_SAMPLER_ARG
+      value: {{ .Values.tracing.samplerRatio | quote }}
+    - name: UNDERSTUDY_TRACING_CAPTURE_CONTENT
+      value: {{ .Values.tracing.captureContent | quote }}
+    {{- end }}
     {{- with .Values.gateway.extraEnv }}
     {{- toYaml . | nindent 4 }}
     {{- end }}

@@ -18,6 +18,9 @@ import dev.understudy.routing.Target;
 import dev.understudy.security.AuthException;
 import dev.understudy.security.Caller;
 import dev.understudy.security.Keys;
+import dev.understudy.tracing.RequestSpans;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -166,18 +169,24 @@ public abstract class ChatEndpoint {
             writeJson(response, 400, replies().error(400, e.getMessage(), e.code(), e.param()));
             return;
         }
+        Span span = Span.current(); // the request's server span (HTTP instrumentation); invalid while tracing is off
+        RequestSpans.begin(span, route.name(), chat.stream(), response);
         if (route.cacheFirst() && !hints.noCache()) {
-            cacheFirst(request, route, chat, hints);
+            cacheFirst(request, route, chat, hints, span);
         } else {
-            call(request, route, chat, hints);
+            call(request, route, chat, hints, span);
         }
     }
 
-    private void call(HttpServerRequest request, Route route, ChatRequest chat, LastResorts.Hints hints) {
+    private void call(HttpServerRequest request, Route route, ChatRequest chat, LastResorts.Hints hints, Span span) {
         HttpServerResponse response = request.response();
         if (chat.stream()) {
             StreamSink sink = sink(new SseOutput(request, writeStallMillis), route, chat,
-                    result -> lastResorts.respond(response, route, chat, result, hints, true, replies()),
+                    result -> {
+                        try (Scope ignored = RequestSpans.activate(span)) {
+                            lastResorts.respond(response, route, chat, result, hints, true, replies());
+                        }
+                    },
                     (answer, target) -> {
                         if (!hints.noCache()) {
                             cache.storeInBackground(route, hints.tenant(), chat, answer, target);
@@ -187,7 +196,7 @@ public abstract class ChatEndpoint {
             onClose(response, session::cancel);
         } else {
             Cancellable call = chain.complete(route, chat, hints.tier()).subscribe().with(
-                    result -> writeResult(response, route, chat, result, hints),
+                    result -> writeResult(response, route, chat, result, hints, span),
                     failure -> {
                         LOG.error("unexpected failure in the fallback chain", failure);
                         writeJson(response, 500, replies().error(500, "Internal gateway error.", null, null));
@@ -197,9 +206,11 @@ public abstract class ChatEndpoint {
     }
 
     private void writeResult(HttpServerResponse response, Route route, ChatRequest chat, ChainResult result,
-            LastResorts.Hints hints) {
+            LastResorts.Hints hints, Span span) {
         if (!result.answeredByProvider()) {
-            lastResorts.respond(response, route, chat, result, hints, false, replies());
+            try (Scope ignored = RequestSpans.activate(span)) { // the last resorts note theirs on the request span
+                lastResorts.respond(response, route, chat, result, hints, false, replies());
+            }
             return;
         }
         route.meters().request("provider", "ok");
@@ -235,17 +246,24 @@ public abstract class ChatEndpoint {
     }
 
     /** Serves an exact cached answer before any provider, for routes that opted into normal caching. */
-    private void cacheFirst(HttpServerRequest request, Route route, ChatRequest chat, LastResorts.Hints hints) {
+    private void cacheFirst(HttpServerRequest request, Route route, ChatRequest chat, LastResorts.Hints hints,
+            Span span) {
         HttpServerResponse response = request.response();
         cache.lookup(route, hints.tenant(), chat).subscribe().with(hit -> {
             if (hit == null || !"cache".equals(hit.source())) {
-                call(request, route, chat, hints);
+                try (Scope ignored = RequestSpans.activate(span)) { // the lookup may answer on another thread
+                    call(request, route, chat, hints, span);
+                }
                 return;
             }
             route.meters().request("cache", "ok");
             LastResorts.writeCached(response, hit.answer(), new Annotations(route.name(), null, "cache", false, null,
                     false, List.of()), chat, replies());
-        }, e -> call(request, route, chat, hints));
+        }, e -> {
+            try (Scope ignored = RequestSpans.activate(span)) {
+                call(request, route, chat, hints, span);
+            }
+        });
     }
 
     /** {@code x-understudy-tier}: 1–3 or simple/moderate/complex; null when absent. */

@@ -8,6 +8,8 @@ import dev.understudy.lastresort.WaitQueue;
 import dev.understudy.provider.json.Json;
 import dev.understudy.routing.ChainResult;
 import dev.understudy.routing.Route;
+import dev.understudy.tracing.RequestSpans;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,21 +47,24 @@ public class LastResorts {
             ChatEndpoint.writeJson(response, replies.rejectionStatus(result), replies.rejection(route, result));
             return;
         }
+        Span span = Span.current(); // the request's span (the caller made it current); the lookup may hop threads
         Uni<EmergencyCache.Hit> lookup = hints.noCache() ? Uni.createFrom().nullItem()
                 : cache.lookup(route, hints.tenant(), chat);
         lookup.subscribe().with(hit -> {
             if (hit != null) {
-                serveCached(response, route, hit, result, chat, replies);
+                serveCached(response, route, hit, result, chat, replies, span);
             } else if (hints.canWait()) {
-                enqueue(response, route, chat, result, hints, stream, replies);
+                enqueue(response, route, chat, result, hints, stream, replies, span);
             } else {
-                staticOr503(response, route, result, hints, stream, replies);
+                staticOr503(response, route, result, hints, stream, replies, span);
             }
-        }, e -> staticOr503(response, route, result, hints, stream, replies));
+        }, e -> staticOr503(response, route, result, hints, stream, replies, span));
     }
 
     private void serveCached(HttpServerResponse response, Route route, EmergencyCache.Hit hit, ChainResult result,
-            ChatRequest chat, Replies replies) {
+            ChatRequest chat, Replies replies, Span span) {
+        RequestSpans.lastResort(span, "cache".equals(hit.source()) ? "exact_cache" : "similar_cache",
+                hit.similarity());
         route.meters().request(hit.source(), "ok");
         Annotations a = new Annotations(route.name(), null, hit.source(), true, CACHE_NOTICE, true,
                 result.attempts(), hit.similarity());
@@ -80,8 +85,9 @@ public class LastResorts {
     }
 
     private void enqueue(HttpServerResponse response, Route route, ChatRequest chat, ChainResult result, Hints hints,
-            boolean stream, Replies replies) {
+            boolean stream, Replies replies, Span span) {
         queue.enqueue(route, hints.tenant(), chat, replies.format()).subscribe().with(q -> {
+            RequestSpans.lastResort(span, "queue", null);
             route.meters().request("none", "queued");
             Annotations a = new Annotations(route.name(), null, "none", true, QUEUE_NOTICE, true, result.attempts());
             a.writeHeaders(response.headers());
@@ -91,13 +97,14 @@ public class LastResorts {
                     .put("expires_at", Instant.ofEpochMilli(q.expiresAtMillis()).toString());
             body.set("understudy", a.toJson());
             ChatEndpoint.writeJson(response, 202, body);
-        }, e -> staticOr503(response, route, result, hints, stream, replies)); // queue store down: next resort
+        }, e -> staticOr503(response, route, result, hints, stream, replies, span)); // queue store down: next resort
     }
 
     private void staticOr503(HttpServerResponse response, Route route, ChainResult result, Hints hints,
-            boolean stream, Replies replies) {
+            boolean stream, Replies replies, Span span) {
         String degraded = DegradedAnswers.answer(route, hints.category());
         if (degraded != null) {
+            RequestSpans.lastResort(span, "static", null);
             route.meters().request("static", "ok");
             Annotations a = new Annotations(route.name(), null, "static", true, DegradedAnswers.NOTICE, true,
                     result.attempts());

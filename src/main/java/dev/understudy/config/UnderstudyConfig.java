@@ -37,6 +37,9 @@ public interface UnderstudyConfig {
 
     Auth auth();
 
+    /** What the request and attempt spans may carry (tracing itself: the quarkus.otel.* keys). */
+    Tracing tracing();
+
     /** Caller authentication. No keys: the gateway is open (and says so loudly at start-up). */
     interface Auth {
         /** Gateway API keys by name; only their SHA-256 is configured, never the key. */
@@ -389,5 +392,15 @@ public interface UnderstudyConfig {
         @WithName("write-stall-timeout")
         @WithDefault("30s")
         java.time.Duration writeStallTimeout();
+    }
+
+    interface Tracing {
+        /**
+         * Put the prompt and the answer text on the attempt spans ({@code gen_ai.input.messages},
+         * {@code gen_ai.output.messages}). Off: no message text in any span.
+         */
+        @WithName("capture-content")
+        @WithDefault("false")
+        boolean captureContent();
     }
 }

@@ -9,6 +9,8 @@ import dev.understudy.resilience.Ticker;
 import dev.understudy.routing.Route;
 import dev.understudy.routing.RouteTable;
 import dev.understudy.routing.Target;
+import dev.understudy.tracing.AttemptSpans;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -50,6 +52,7 @@ public class ActiveProber {
     private final Ticker ticker;
     private final Duration interval;
     private final Duration trialInterval;
+    private final AttemptSpans spans;
     private final Map<String, String> probeKinds = new LinkedHashMap<>();
     /** Idle checks still running (by group): a slow one is not sent again meanwhile. */
     private final java.util.Set<String> idleInFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -57,8 +60,9 @@ public class ActiveProber {
     private long timer = -1;
 
     public ActiveProber(RouteTable routes, ModelListCheck modelList, Vertx vertx, UnderstudyConfig config,
-            Ticker ticker) {
+            Ticker ticker, AttemptSpans spans) {
         this.routes = routes;
+        this.spans = spans;
         this.modelList = modelList;
         this.vertx = vertx;
         this.ticker = ticker;
@@ -121,13 +125,16 @@ public class ActiveProber {
     private Uni<Void> trial(Route route, List<Target> group) {
         Target sent = group.get(0);
         long start = System.nanoTime();
-        return call(route, sent).map(alive -> {
+        Span span = spans.startProbe(sent);
+        return AttemptSpans.within(span, () -> call(route, sent)).map(alive -> {
             record(sent, group, "trial", true, start, null);
+            spans.ended(span, "ok", false);
             group.forEach(t -> t.health().breaker().onSuccess());
             return (Void) null;
         }).onFailure().recoverWithItem(failure -> {
             ProviderException e = asProviderException(failure);
             record(sent, group, "trial", false, start, e);
+            spans.failed(span, e, false);
             group.forEach(t -> t.health().onFailure(e)); // reopens, delay doubled (a 429 cools down instead)
             LOG.debugf("trial of %s failed: %s", sent.id(), e.getMessage());
             return null;
@@ -170,12 +177,15 @@ public class ActiveProber {
     private Uni<Void> idleCheck(Route route, List<Target> group) {
         Target sent = group.get(0);
         long start = System.nanoTime();
-        return call(route, sent).map(alive -> {
+        Span span = spans.startProbe(sent);
+        return AttemptSpans.within(span, () -> call(route, sent)).map(alive -> {
             record(sent, group, "idle", true, start, null);
+            spans.ended(span, "ok", false);
             return (Void) null;
         }).onFailure().recoverWithItem(failure -> {
             ProviderException e = asProviderException(failure);
             record(sent, group, "idle", false, start, e);
+            spans.failed(span, e, false);
             for (Target t : group) {
                 if (t.health().breaker().state() == CircuitBreaker.State.CLOSED) { // counts like a request's
                     t.health().onFailure(e);

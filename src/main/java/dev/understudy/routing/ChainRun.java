@@ -3,6 +3,8 @@ package dev.understudy.routing;
 import dev.understudy.chat.ChatRequest;
 import dev.understudy.provider.ProviderException;
 import dev.understudy.resilience.Ticker;
+import dev.understudy.tracing.RequestSpans;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +24,15 @@ final class ChainRun {
     final int requiredTier;
     final Deadline deadline;
     final Ticker ticker;
+    /** The request's trace context (its server span): the parent of every attempt span. */
+    final Context trace;
     /** Appended by one step at a time (Uni steps happen one after another; StreamSession is synchronized). */
     private final List<Attempt> attempts = new ArrayList<>(2);
     private Duration shortestRetryAfter;
 
-    ChainRun(Route route, ChatRequest request, Ticker ticker, Integer forcedTier) {
+    ChainRun(Route route, ChatRequest request, Ticker ticker, Integer forcedTier, Context trace) {
         this.route = route;
+        this.trace = trace;
         this.requiredTier = Router.requiredTier(route, request, forcedTier);
         this.targets = Router.order(route, request, forcedTier);
         this.request = request;
@@ -104,6 +109,7 @@ final class ChainRun {
         attempts.add(new Attempt(t.provider(), t.model(), why, 0, 0, null));
         String reason = "skipped_open".equals(why) ? "circuit_open" : "cooldown";
         route.meters().fallback(reason);
+        RequestSpans.skipped(trace, t.id(), reason);
         if (LOG.isDebugEnabled()) {
             LOG.debugf("fallback route=%s from=%s reason=%s", route.name(), t.id(), reason);
         }
@@ -112,6 +118,7 @@ final class ChainRun {
     /** One structured line per fallback decision: route, from, to, reason (also as MDC fields). */
     void logFallback(Target from, int nextIndex, String reason) {
         route.meters().fallback(reason);
+        RequestSpans.fallback(trace, from.id(), reason);
         String to = nextIndex < targets.size() ? targets.get(nextIndex).id() : "none";
         MDC.put("route", route.name());
         MDC.put("from", from.id());

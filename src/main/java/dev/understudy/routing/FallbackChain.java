@@ -4,6 +4,8 @@ import dev.understudy.chat.ChatRequest;
 import dev.understudy.provider.Failure;
 import dev.understudy.provider.ProviderException;
 import dev.understudy.resilience.Ticker;
+import dev.understudy.tracing.AttemptSpans;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,12 +23,14 @@ public class FallbackChain {
     private final RetryPolicy policy;
     private final Vertx vertx;
     private final Ticker ticker;
+    private final AttemptSpans spans;
 
     @jakarta.inject.Inject
-    public FallbackChain(RetryPolicy policy, Vertx vertx, Ticker ticker) {
+    public FallbackChain(RetryPolicy policy, Vertx vertx, Ticker ticker, AttemptSpans spans) {
         this.policy = policy;
         this.vertx = vertx;
         this.ticker = ticker;
+        this.spans = spans;
     }
 
     public Uni<ChainResult> complete(Route route, ChatRequest request) {
@@ -35,7 +39,7 @@ public class FallbackChain {
 
     /** @param forcedTier the caller's {@code x-understudy-tier} for cost routing, or null */
     public Uni<ChainResult> complete(Route route, ChatRequest request, Integer forcedTier) {
-        ChainRun run = new ChainRun(route, request, ticker, forcedTier);
+        ChainRun run = new ChainRun(route, request, ticker, forcedTier, spans.requestContext());
         return next(run, 0);
     }
 
@@ -48,15 +52,21 @@ public class FallbackChain {
         Target target = run.targets.get(index);
         Duration timeout = run.deadline.cap(target.timeout());
         long start = run.now();
-        return failAfter(target.adapter().complete(target.model(), run.request), timeout)
+        Span span = spans.start(run.trace, target, run.request, false, null);
+        Uni<dev.understudy.chat.ChatResponse> call =
+                AttemptSpans.within(span, () -> target.adapter().complete(target.model(), run.request));
+        return AttemptSpans.endOnCancel(span, failAfter(call, timeout))
                 .map(response -> {
                     run.succeeded(target, start);
+                    spans.succeeded(span, run.trace, target, index > 0, response.model(), response.usage(),
+                            response.finishReason(), response.content());
                     return new ChainResult(response, target, index > 0, run.attempts(), null, null,
                             run.capped(target));
                 })
                 .onFailure().recoverWithUni(t -> {
                     ProviderException e = asProviderException(t);
                     run.failed(target, e, start);
+                    spans.failed(span, e, false);
                     RetryPolicy.Decision decision = policy.decide(e, target, retriesDone, run.deadline);
                     if (decision instanceof RetryPolicy.RetrySame same) {
                         return Uni.createFrom().voidItem().onItem().delayIt().by(same.after())

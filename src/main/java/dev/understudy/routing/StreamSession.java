@@ -5,6 +5,10 @@ import dev.understudy.chat.ChatRequest;
 import dev.understudy.chat.Usage;
 import dev.understudy.provider.Failure;
 import dev.understudy.provider.ProviderException;
+import dev.understudy.tracing.AttemptSpans;
+import dev.understudy.tracing.RequestSpans;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -34,6 +38,7 @@ public final class StreamSession {
     private final StreamSink sink;
     private final RetryPolicy policy;
     private final Vertx vertx;
+    private final AttemptSpans spans;
 
     private int index;
     private int retriesDone;
@@ -47,6 +52,8 @@ public final class StreamSession {
 
     // the current attempt
     private Target target;
+    /** The current attempt's span; invalid once ended (or while tracing is off). */
+    private Span span = Span.getInvalid();
     private Cancellable upstream;
     private long timer = -1;
     private long timerFiresAt;
@@ -62,11 +69,12 @@ public final class StreamSession {
     private String expected;
     private StringBuilder regenerated;
 
-    StreamSession(ChainRun run, StreamSink sink, RetryPolicy policy, Vertx vertx) {
+    StreamSession(ChainRun run, StreamSink sink, RetryPolicy policy, Vertx vertx, AttemptSpans spans) {
         this.run = run;
         this.sink = sink;
         this.policy = policy;
         this.vertx = vertx;
+        this.spans = spans;
     }
 
     synchronized void begin() {
@@ -78,6 +86,7 @@ public final class StreamSession {
         if (!done) {
             done = true;
             stopAttempt();
+            endSpan("cancelled", false);
         }
     }
 
@@ -111,10 +120,15 @@ public final class StreamSession {
         attemptHasContent = false;
         finishChunk = null;
         usage = null;
+        span = spans.start(run.trace, target, request, true, mode == Mode.FRESH ? null
+                : mode == Mode.PREFILL ? "prefill" : "regenerate");
         attemptStart = run.now();
         arm(gen, target.firstTokenTimeout(), Failure.FIRST_TOKEN_TIMEOUT);
-        Cancellable c = target.adapter().stream(target.model(), request).subscribe().with(
-                chunk -> onChunk(gen, chunk), failure -> onFailure(gen, failure), () -> onEnd(gen));
+        Cancellable c;
+        try (Scope ignored = AttemptSpans.activate(span)) { // the provider request carries this attempt's context
+            c = target.adapter().stream(target.model(), request).subscribe().with(
+                    chunk -> onChunk(gen, chunk), failure -> onFailure(gen, failure), () -> onEnd(gen));
+        }
         if (gen == generation && !done) {
             upstream = c; // callbacks may have run already; cancelling a finished subscription is a no-op
         } else {
@@ -130,6 +144,9 @@ public final class StreamSession {
             usage = chunk.usage();
         }
         if (chunk.hasContent()) {
+            if (!attemptHasContent) {
+                spans.firstContent(span);
+            }
             attemptHasContent = true;
             deliver(chunk);
             if (done) {
@@ -176,6 +193,8 @@ public final class StreamSession {
     private void fail(int gen, ProviderException e) {
         stopAttempt();
         run.failed(target, e, attemptStart);
+        spans.failed(span, e, started);
+        span = Span.getInvalid();
         if (!started) {
             RetryPolicy.Decision decision = policy.decide(e, target, retriesDone, run.deadline);
             if (decision instanceof RetryPolicy.RetrySame same) {
@@ -278,6 +297,12 @@ public final class StreamSession {
         done = true;
         stopAttempt();
         run.succeeded(target, attemptStart);
+        spans.succeeded(span, run.trace, target, index > 0, target.model(), usage, finishChunk.finishReason(),
+                sent);
+        span = Span.getInvalid();
+        if (RequestSpans.recording(run.trace)) {
+            RequestSpans.attempts(run.trace, Attempt.distinctTargetsCalled(run.attempts()));
+        }
         if (!started) {
             started = true;
             sink.start(target, index > 0, run.triedTargets(target), run.capped(target)); // empty, still an answer
@@ -292,6 +317,7 @@ public final class StreamSession {
         if (!started) {
             sink.failBeforeStart(new ChainResult(null, null, false, run.attempts(), null, run.retryAfterHint()));
         } else {
+            RequestSpans.aborted(run.trace);
             sink.abort("the answer was cut and no other target could continue it", run.attempts());
         }
     }
@@ -299,6 +325,8 @@ public final class StreamSession {
     private void abort(String message) {
         done = true;
         stopAttempt();
+        endSpan("inconsistent", true); // still open when the continuation itself did not match
+        RequestSpans.aborted(run.trace);
         sink.abort(message, run.attempts());
     }
 
@@ -344,6 +372,11 @@ public final class StreamSession {
         }
         String what = dueKind == Failure.FIRST_TOKEN_TIMEOUT ? "no first token within " : "no chunk within ";
         fail(gen, new ProviderException(dueKind, what + dueAfter.toMillis() + " ms"));
+    }
+
+    private void endSpan(String outcome, boolean error) {
+        spans.ended(span, outcome, error);
+        span = Span.getInvalid();
     }
 
     private void stopAttempt() {

@@ -140,6 +140,29 @@ class HelmChartTest {
     }
 
     @Test
+    void exportsTracesOnlyOnceAnOtlpEndpointIsGiven() {
+        assertThat(list(gatewayContainer(Chart.render().one("Deployment")).get("env")))
+                .noneMatch(e -> String.valueOf(e.get("name")).startsWith("QUARKUS_OTEL_"));
+
+        Map<String, Object> gateway = gatewayContainer(Chart.render(List.of(), Map.of(
+                "tracing.endpoint", "http://otel-collector.observability:4318", "tracing.protocol", "http/protobuf"))
+                .one("Deployment"));
+        assertThat(GatewayPodChecks.env(gateway, "QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT"))
+                .isEqualTo("http://otel-collector.observability:4318");
+        assertThat(GatewayPodChecks.env(gateway, "QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL")).isEqualTo("http/protobuf");
+        assertThat(GatewayPodChecks.env(gateway, "QUARKUS_OTEL_TRACES_SAMPLER_ARG")).isEqualTo("1"); // every trace
+        assertThat(GatewayPodChecks.env(gateway, "UNDERSTUDY_TRACING_CAPTURE_CONTENT")).isEqualTo("false");
+    }
+
+    @Test
+    void refusesATracingEndpointThatIsNotAUrlOrAnUnknownProtocol() {
+        assertThatThrownBy(() -> Chart.render(List.of(), Map.of("tracing.endpoint", "otel-collector:4317")))
+                .hasMessageContaining("tracing");
+        assertThatThrownBy(() -> Chart.render(List.of(), Map.of("tracing.endpoint", "http://c:4317",
+                "tracing.protocol", "http/json"))).hasMessageContaining("protocol");
+    }
+
+    @Test
     void rendersMonitoringAutoscalingAndADisruptionBudgetWhenSwitchedOn() {
         Manifests m = Chart.render(Chart.example("monitoring"));
 

@@ -33,7 +33,7 @@ class KustomizeTest {
     void rendersTheServiceOverlay() throws Exception {
         Manifests m = kustomize("service");
 
-        assertThat(m.kinds()).containsExactly("ConfigMap", "Deployment", "HorizontalPodAutoscaler",
+        assertThat(m.kinds()).containsExactly("ConfigMap", "ConfigMap", "Deployment", "HorizontalPodAutoscaler",
                 "PodDisruptionBudget", "Service", "ServiceAccount");
         Map<String, Object> deployment = m.one("Deployment");
         assertGatewayContainer(deployment);
@@ -59,7 +59,7 @@ class KustomizeTest {
     void rendersTheSidecarOverlayAsANativeSidecarOfTheApplication() throws Exception {
         Manifests m = kustomize("sidecar");
 
-        assertThat(m.kinds()).containsExactly("ConfigMap", "Deployment", "Service", "ServiceAccount");
+        assertThat(m.kinds()).containsExactly("ConfigMap", "ConfigMap", "Deployment", "Service", "ServiceAccount");
         Map<String, Object> deployment = m.one("Deployment");
         assertThat(Manifests.name(deployment)).isEqualTo("my-app");
         assertGatewayContainer(deployment);
@@ -102,6 +102,47 @@ class KustomizeTest {
                 .filter(p -> !"admin".equals(p.get("name"))).toList());
     }
 
+    @Test
+    void tracingStaysOffUntilAnOverlaySetsTheOtlpEndpoint() throws Exception {
+        assertThat(tracingSettings(kustomize("service")))
+                .containsEntry("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", "")
+                .containsEntry("QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
+
+        Path overlay = Tools.workDir("kustomize-tracing");
+        Files.writeString(overlay.resolve("kustomization.yaml"), """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources:
+                  - %s
+                configMapGenerator:
+                  - name: understudy-tracing
+                    behavior: merge
+                    literals:
+                      - QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector.observability:4318
+                      - QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+                """.formatted(overlay.relativize(KUSTOMIZE.resolve("overlays/service"))));
+        Manifests traced = render(overlay, "tracing");
+        assertThat(tracingSettings(traced))
+                .containsEntry("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel-collector.observability:4318")
+                .containsEntry("QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+                .containsEntry("QUARKUS_OTEL_TRACES_SAMPLER_ARG", "1.0");
+        assertGatewayContainer(traced.one("Deployment"));
+    }
+
+    /** The data of the ConfigMap the gateway container takes its environment from (envFrom). */
+    private static Map<String, Object> tracingSettings(Manifests m) {
+        Map<String, Object> gateway = gatewayContainer(m.one("Deployment"));
+        List<Map<String, Object>> from = list(gateway.get("envFrom"));
+        assertThat(from).hasSize(1);
+        String name = (String) at(from.get(0), "configMapRef").get("name");
+        assertThat(name).startsWith("understudy-tracing-"); // with its content hash: a change rolls the Pods
+        Map<String, Object> cm = m.find("ConfigMap", name)
+                .orElseThrow(() -> new AssertionError("ConfigMap " + name + " is not rendered"));
+        Map<String, Object> data = new java.util.HashMap<>(at(cm, "data"));
+        data.replaceAll((k, v) -> v == null ? "" : v);
+        return data;
+    }
+
     /** kubectl kustomize, with a kustomize new enough for components (kustomize v4+, kubectl 1.24+). */
     static Manifests kustomize(String overlay) throws Exception {
         String kubectl = Tools.kubectl().toString();
@@ -111,9 +152,13 @@ class KustomizeTest {
             throw new AssertionError("deploy/kustomize needs a kubectl 1.24+ (kustomize v4+, for components; "
                     + "Debian's kubernetes-client 1.20 is too old), this one says:\n" + version);
         }
-        String out = Tools.run(Duration.ofMinutes(1), Tools.PROJECT, kubectl, "kustomize",
-                KUSTOMIZE.resolve("overlays").resolve(overlay).toString()).orFail();
-        Files.writeString(Tools.workDir("rendered").resolve("kustomize-" + overlay + ".yaml"), out);
+        return render(KUSTOMIZE.resolve("overlays").resolve(overlay), overlay);
+    }
+
+    private static Manifests render(Path dir, String name) throws Exception {
+        String out = Tools.run(Duration.ofMinutes(1), Tools.PROJECT, Tools.kubectl().toString(), "kustomize",
+                dir.toString()).orFail();
+        Files.writeString(Tools.workDir("rendered").resolve("kustomize-" + name + ".yaml"), out);
         return Manifests.parse(out);
     }
 }

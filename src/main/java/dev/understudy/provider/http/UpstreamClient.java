@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import dev.understudy.tracing.TraceHeaders;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -60,7 +61,8 @@ public final class UpstreamClient {
                 .setTcpNoDelay(true)
                 .setConnectTimeout(5_000)
                 .setIdleTimeout(300) // seconds; our own idle-timeout acts long before this
-                .setDecompressionSupported(false);
+                .setDecompressionSupported(false)
+                .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE); // the attempt span propagates instead
         this.vertx = vertx;
         this.options = options;
         this.pool = new PoolOptions().setHttp1MaxSize(maxConnections);
@@ -210,7 +212,7 @@ public final class UpstreamClient {
                 .setPort(port)
                 .setSsl(tls)
                 .setURI(uri)
-                .setHeaders(headers);
+                .setHeaders(TraceHeaders.with(headers)); // traceparent of the current attempt, when traced
     }
 
     private HttpClient client() {
