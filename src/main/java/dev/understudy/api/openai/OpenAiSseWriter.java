@@ -28,7 +28,11 @@ import java.util.function.Consumer;
  */
 final class OpenAiSseWriter extends SseAnswerWriter {
 
-    private static final Buffer DONE = SseOutput.raw("data: [DONE]\n\n");
+    /**
+     * The closing event's text; its Buffer is made per answer. A static Buffer would put a Netty buffer into
+     * a native image's heap (this class is initialized at build time), which the image build refuses.
+     */
+    private static final String DONE = "data: [DONE]\n\n";
 
     private final boolean includeUsage;
     private final String id = Ids.completionId();
@@ -57,7 +61,7 @@ final class OpenAiSseWriter extends SseAnswerWriter {
             out.write(SseOutput.event(null, OpenAiFormat.writeChunk(id, target.model(), created,
                     ChatChunk.finish(null, finish.usage()), false)));
         }
-        out.end(DONE);
+        out.end(SseOutput.raw(DONE));
     }
 
     @Override
@@ -116,7 +120,7 @@ final class OpenAiSseWriter extends SseAnswerWriter {
             all.appendBuffer(SseOutput.event(null, OpenAiFormat.writeChunk(id, model, created,
                     ChatChunk.finish(null, usage), false)));
         }
-        all.appendBuffer(DONE);
+        all.appendString(DONE, "UTF-8");
         response.end(all);
     }
 }
