@@ -228,6 +228,10 @@ class DocsTest {
     private static void flatten(String key, Object node, Set<String> keys) {
         if (node instanceof Map<?, ?> map) {
             map.forEach((k, v) -> {
+                if (k == null) { // YAML's `~:` is the value of the parent key itself (Quarkus config's convention)
+                    flatten(key, v, keys);
+                    return;
+                }
                 String segment = String.valueOf(k).contains(".") ? "\"" + k + "\"" : String.valueOf(k);
                 flatten(key.isEmpty() ? segment : key + "." + segment, v, keys);
             });
