@@ -104,7 +104,8 @@ done
 modes=""
 for m in "$@"; do modes+=" ${m%%:*}"; done
 if [[ $modes == *" plain"* && $modes == *" aot"* ]]; then
-  p=$(for m in "$@"; do [ "${m%%:*}" = plain ] && printf '%s' "${results[$m]}"; done | awk '{print $1}' | median)
-  q=$(for m in "$@"; do [ "${m%%:*}" = aot ] && printf '%s' "${results[$m]}"; done | awk '{print $1}' | median)
+  of() { for m in "${@:2}"; do if [ "${m%%:*}" = "$1" ]; then printf '%s' "${results[$m]}"; fi; done; }
+  p=$(of plain "$@" | awk '{print $1}' | median)
+  q=$(of aot "$@" | awk '{print $1}' | median)
   awk -v p="$p" -v q="$q" 'BEGIN { printf "ratio aot/plain (median ready_ms): %.2f\n", q / p }'
 fi
