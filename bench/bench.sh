@@ -1,41 +1,59 @@
 #!/usr/bin/env bash
 # Gateway overhead benchmark: the same load, in one run, against
-#   direct      the upstream itself (nginx returning a fixed chat completion)
+#   direct      the upstream itself (nginx returning a fixed chat completion, or a fixed SSE stream)
 #   nginx-proxy nginx proxying to that upstream: the cost of one extra HTTP hop, our floor
-#   understudy  the gateway under test, one route with one target on that upstream
+#   <label>     each gateway under test (--jar, repeatable), one route with one target on that upstream
 #   portkey     (optional, --portkey DIR with node_modules/@portkey-ai/gateway) a peer gateway
-# Prints requests/s and latency p50/p99 per system and round, the gateway's RSS, its
-# start-up time to a ready probe, and the ratios. Everything binds to 127.0.0.1.
+# Prints requests/s and latency p50/p99 per system and round, each gateway's start-up to a ready probe
+# and RSS after the load, and the ratios against nginx-proxy (medians over the rounds). See bench/README.md.
 #
-#   bench/bench.sh --jar target/quarkus-app/quarkus-run.jar [--duration 10]
-#       [--connections 32] [--rounds 2] [--portkey DIR] [--stream] [--jvm-opts '-Xmx128m ...']
-#       [--shared-limits]   the gateway on a local redis-server with a rate-limited caller key and a route
-#                           budget (limits never reached): the cost of counting both once for the deployment
-# Needs: nginx and wrk (Debian packages), java.
+#   bench/bench.sh [--jar [LABEL=]PATH]... [--mode plain|stream|both] [--duration 10] [--warmup 10]
+#       [--connections 32] [--rounds 3] [--starts 3] [--jvm-opts '-Xmx128m ...'] [--no-cache]
+#       [--portkey DIR] [--tsv FILE] [--keep] [--opts LABEL='-D...'] [--shared-limits LABEL]
+#   --opts LABEL=OPTS      extra JVM options for one gateway only, e.g. tracing on for a second label of the
+#                          same jar: --jar understudy=J --jar traced=J --opts traced='-Dquarkus.otel.exporter...'
+#   --shared-limits LABEL  that gateway runs on a local redis-server with a rate-limited caller key and a route
+#                          budget (never reached): the cost of counting both once for the whole deployment
+# Needs: nginx and wrk (Debian: apt-get install -y nginx-light wrk), java, curl, python3.
 set -euo pipefail
-JAR=target/quarkus-app/quarkus-run.jar DUR=10 CONN=32 ROUNDS=2 PORTKEY= STREAM=0 JOPTS= SHARED=0 GOPTS=
+declare -A XOPTS=(); SHARED_LABEL=
+JARS=() MODE=plain DUR=10 WARM=10 CONN=32 ROUNDS=3 STARTS=3 PORTKEY= JOPTS= TSV= CACHE=on KEEP=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    --jar) JAR=$2; shift 2;; --duration) DUR=$2; shift 2;; --connections) CONN=$2; shift 2;;
-    --rounds) ROUNDS=$2; shift 2;; --jvm-opts) JOPTS=$2; shift 2;; --portkey) PORTKEY=$2; shift 2;; --stream) STREAM=1; shift;; --shared-limits) SHARED=1; shift;;
-    *) echo "unknown option $1" >&2; exit 2;;
+    --jar) JARS+=("$2"); shift 2;; --mode) MODE=$2; shift 2;; --stream) MODE=stream; shift;;
+    --duration) DUR=$2; shift 2;; --warmup) WARM=$2; shift 2;; --connections) CONN=$2; shift 2;;
+    --rounds) ROUNDS=$2; shift 2;; --starts) STARTS=$2; shift 2;; --jvm-opts) JOPTS=$2; shift 2;;
+    --opts) XOPTS[${2%%=*}]=${2#*=}; shift 2;; --shared-limits) SHARED_LABEL=$2; shift 2;;
+    --no-cache) CACHE=off; shift;; --portkey) PORTKEY=$2; shift 2;; --tsv) TSV=$2; shift 2;; --keep) KEEP=1; shift;;
+    -h|--help) sed -n 2,17p "$0"; exit 0;;
+    *) echo "unknown option $1 (see bench/README.md)" >&2; exit 2;;
   esac
 done
-for t in nginx wrk java; do command -v $t >/dev/null || { echo "needs $t (apt-get install -y nginx-light wrk)" >&2; exit 2; }; done
-if [ "$JAR" != none ]; then
-  [ -f "$JAR" ] || { echo "no $JAR: build first (./mvnw -q package -DskipTests)" >&2; exit 2; }
-  JAR=$(readlink -f "$JAR")
-fi
+case $MODE in plain) MODES=(plain);; stream) MODES=(stream);; both) MODES=(plain stream);; *) echo "--mode plain|stream|both" >&2; exit 2;; esac
+for t in nginx wrk java curl python3; do command -v $t >/dev/null || { echo "needs $t (apt-get install -y nginx-light wrk)" >&2; exit 2; }; done
+[ ${#JARS[@]} -gt 0 ] || JARS=(understudy=target/quarkus-app/quarkus-run.jar)
+LABELS=() PATHS=()
+for j in "${JARS[@]}"; do
+  if [ "$j" = none ]; then continue; fi
+  label=understudy path=$j
+  case $j in *=*) label=${j%%=*} path=${j#*=};; esac
+  [ -f "$path" ] || { echo "no $path: build first (./mvnw -B -ntp -q package -DskipTests)" >&2; exit 2; }
+  LABELS+=("$label"); PATHS+=("$(readlink -f "$path")")
+done
 W=$(mktemp -d /tmp/understudy-bench.XXXX)
 port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-UP=$(port); PX=$(port); GW=$(port); PK=$(port)
+UP=$(port); PX=$(port); PK=$(port)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; [ -f $W/nginx.pid ] && kill "$(cat $W/nginx.pid)" 2>/dev/null || true; }
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$W/nginx.pid" ] && kill "$(cat "$W/nginx.pid")" 2>/dev/null || true
+  [ "$KEEP" = 1 ] && echo "# work files kept in $W" || rm -rf "$W"
+}
 trap cleanup EXIT
 
 COMPLETION='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}}'
 SSE='data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"bench-model","choices":[{"index":0,"delta":{"role":"assistant","content":"Hello!"},"finish_reason":null}]}\n\ndata: {"id":"c","object":"chat.completion.chunk","created":1,"model":"bench-model","choices":[{"index":0,"delta":{"content":" How can I help?"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
-cat > $W/nginx.conf <<EOF
+cat > "$W/nginx.conf" <<EOF
 worker_processes 1;
 pid $W/nginx.pid;
 error_log $W/nginx-error.log warn;
@@ -54,29 +72,25 @@ http {
   }
 }
 EOF
-nginx -p $W -c $W/nginx.conf -e $W/nginx-error.log
-if [ "$SHARED" = 1 ]; then
-  command -v redis-server >/dev/null || { echo "--shared-limits needs redis-server" >&2; exit 2; }
-  RP=$(port)
-  redis-server --port $RP --bind 127.0.0.1 --save '' --appendonly no --daemonize no > $W/redis.log 2>&1 &
-  PIDS+=($!)
-  until redis-cli -p $RP ping > /dev/null 2>&1; do sleep 0.05; done
-  GOPTS="-Dquarkus.redis.hosts=redis://127.0.0.1:$RP -Dunderstudy.auth.keys.bench.hash=$(printf %s bench | sha256sum | cut -d' ' -f1)
-    -Dunderstudy.auth.keys.bench.rate=1000000 -Dunderstudy.auth.keys.bench.burst=1000000
-    -Dunderstudy.routes.bench.budget.daily-usd=1000000"
-fi
+nginx -p "$W" -c "$W/nginx.conf" -e "$W/nginx-error.log"
 
-STREAM_JSON=false; BASE=/v1; [ "$STREAM" = 1 ] && STREAM_JSON=true BASE=/sse/v1
-cat > $W/gateway.yaml <<EOF
+# One gateway config for both modes: route bench (JSON upstream) and bench-stream (SSE upstream).
+# The emergency cache keeps the shipped defaults (on, similar lookup on) unless --no-cache.
+cat > "$W/gateway.yaml" <<EOF
 understudy:
   providers:
-    up: { type: openai, base-url: "http://127.0.0.1:$UP$BASE", api-key: bench }
+    up: { type: openai, base-url: "http://127.0.0.1:$UP/v1", api-key: bench }
+    up-sse: { type: openai, base-url: "http://127.0.0.1:$UP/sse/v1", api-key: bench }
   routes:
     bench:
       targets: [ { provider: up, model: bench-model, timeout: 10s } ]
-  cache: { enabled: false }
+    bench-stream:
+      targets: [ { provider: up-sse, model: bench-model, timeout: 10s } ]
 EOF
-cat > $W/chat.lua <<EOF
+[ "$CACHE" = off ] && printf '  cache: { enabled: false }\n' >> "$W/gateway.yaml"
+for m in plain stream; do
+  model=bench stream=false; [ $m = stream ] && model=bench-stream stream=true
+  cat > "$W/chat-$m.lua" <<EOF
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer bench"
@@ -84,66 +98,137 @@ if os.getenv("PK_HOST") then
   wrk.headers["x-portkey-provider"] = "openai"
   wrk.headers["x-portkey-custom-host"] = os.getenv("PK_HOST")
 end
-wrk.body = '{"model":"bench","stream":$STREAM_JSON,"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello in one short sentence."}]}'
+wrk.body = '{"model":"$model","stream":$stream,"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello in one short sentence."}]}'
 EOF
+done
 
-# start-up: exec to first ready probe, three times
-starts=() GPID=
-[ "$JAR" = none ] || for i in 1 2 3; do
-  t0=$(date +%s%N)
-  java $JOPTS $GOPTS -Dquarkus.http.port=$GW -Dquarkus.config.locations=$W/gateway.yaml -Dquarkus.log.level=WARN -jar "$JAR" > $W/gw-start-$i.log 2>&1 &
-  pid=$!
-  until curl -sf -o /dev/null http://127.0.0.1:$GW/q/health/ready; do
-    kill -0 $pid 2>/dev/null || { echo "gateway exited; see $W/gw-start-$i.log" >&2; tail -20 $W/gw-start-$i.log >&2; exit 1; }
+if [ -n "$SHARED_LABEL" ]; then
+  command -v redis-server >/dev/null || { echo "--shared-limits needs redis-server" >&2; exit 2; }
+  RP=$(port)
+  redis-server --port "$RP" --bind 127.0.0.1 --save '' --appendonly no > "$W/redis.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do redis-cli -p "$RP" ping > /dev/null 2>&1 && break; sleep 0.05; done
+  # the caller key is "bench" (wrk sends it); its rate and the route budgets are far above what the run uses
+  XOPTS[$SHARED_LABEL]="${XOPTS[$SHARED_LABEL]:-} -Dquarkus.redis.hosts=redis://127.0.0.1:$RP
+    -Dunderstudy.auth.keys.bench.hash=sha256:$(printf %s bench | sha256sum | cut -d' ' -f1)
+    -Dunderstudy.auth.keys.bench.rate=1000000 -Dunderstudy.auth.keys.bench.burst=1000000
+    -Dunderstudy.routes.bench.budget.daily-usd=1000000 -Dunderstudy.routes.bench-stream.budget.daily-usd=1000000"
+fi
+
+gw_start() { # index -> starts the gateway in the background, sets GPID
+  local i=$1
+  # shellcheck disable=SC2086 # JOPTS and XOPTS are lists of options
+  java $JOPTS ${XOPTS[${LABELS[$i]}]:-} -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=${GWPORT[$i]} -Dquarkus.config.locations="$W/gateway.yaml" \
+    -Dquarkus.log.level=WARN -jar "${PATHS[$i]}" >> "$W/gw-${LABELS[$i]}.log" 2>&1 &
+  GPID=$!
+}
+gw_ready() { # index pid -> waits for the ready probe (60 s at most)
+  local i=$1 pid=$2 n=0
+  until curl -sf -o /dev/null "http://127.0.0.1:${GWPORT[$i]}/q/health/ready"; do
+    kill -0 "$pid" 2>/dev/null || { echo "gateway ${LABELS[$i]} exited; its log:" >&2; tail -30 "$W/gw-${LABELS[$i]}.log" >&2; exit 1; }
+    n=$((n + 1)); [ $n -lt 3000 ] || { echo "gateway ${LABELS[$i]} not ready in 60 s" >&2; exit 1; }
     sleep 0.02
   done
-  starts+=($(( ($(date +%s%N) - t0) / 1000000 )))
-  kill $pid; wait $pid 2>/dev/null || true
+}
+GWPORT=() GWPID=()
+for i in "${!LABELS[@]}"; do GWPORT+=("$(port)"); done
+
+# start-up: launch to the first ready probe, STARTS times per gateway, the gateways taking turns
+for s in $(seq 1 "$STARTS"); do
+  for i in "${!LABELS[@]}"; do
+    t0=$(date +%s%N); gw_start "$i"; gw_ready "$i" "$GPID"
+    echo "${LABELS[$i]} $(( ($(date +%s%N) - t0) / 1000000 ))" >> "$W/starts.txt"
+    kill "$GPID"; wait "$GPID" 2>/dev/null || true
+  done
 done
-if [ "$JAR" != none ]; then
-  java $JOPTS $GOPTS -Dquarkus.http.port=$GW -Dquarkus.config.locations=$W/gateway.yaml -Dquarkus.log.level=WARN -jar "$JAR" > $W/gw.log 2>&1 &
-  GPID=$!; PIDS+=($GPID)
-  until curl -sf -o /dev/null http://127.0.0.1:$GW/q/health/ready; do sleep 0.1; done
-  curl -sf http://127.0.0.1:$GW/v1/chat/completions -H 'Content-Type: application/json' -H 'Authorization: Bearer bench' \
-    -d '{"model":"bench","messages":[{"role":"user","content":"hi"}]}' > $W/probe.json || { echo "gateway did not answer a chat request" >&2; exit 1; }
-fi
+for i in "${!LABELS[@]}"; do
+  gw_start "$i"; GWPID+=("$GPID"); PIDS+=("$GPID"); gw_ready "$i" "$GPID"
+  for m in "${MODES[@]}"; do
+    model=bench; [ $m = stream ] && model=bench-stream
+    curl -sf "http://127.0.0.1:${GWPORT[$i]}/v1/chat/completions" -H 'Content-Type: application/json' -H 'Authorization: Bearer bench' \
+      -d "{\"model\":\"$model\",\"stream\":$([ $m = stream ] && echo true || echo false),\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" \
+      > "$W/probe-$i-$m.txt" || { echo "gateway ${LABELS[$i]} did not answer a $m chat request" >&2; exit 1; }
+  done
+done
 if [ -n "$PORTKEY" ]; then
   pre=(); [ -f "$PORTKEY/loopback.mjs" ] && pre=(--import "$PORTKEY/loopback.mjs")  # bind 127.0.0.1 only
-  node "${pre[@]}" "$PORTKEY/node_modules/@portkey-ai/gateway/build/start-server.js" --port=$PK --headless > $W/pk.log 2>&1 &
-  PIDS+=($!); sleep 3
+  node "${pre[@]}" "$PORTKEY/node_modules/@portkey-ai/gateway/build/start-server.js" --port="$PK" --headless > "$W/pk.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 300); do curl -s -o /dev/null "http://127.0.0.1:$PK/" && break; sleep 0.1; done
 fi
 
-run() { # name url [env]
-  local name=$1 url=$2; shift 2
-  env "$@" wrk -t1 -c$CONN -d${DUR}s --latency -s $W/chat.lua "$url" > $W/wrk-$name.txt 2>&1 || true
-  local rps p50 p99
-  rps=$(awk '/Requests\/sec/ {print $2}' $W/wrk-$name.txt)
-  p50=$(awk '$1=="50%" {print $2}' $W/wrk-$name.txt)
-  p99=$(awk '$1=="99%" {print $2}' $W/wrk-$name.txt)
-  printf '%-12s %10s req/s   p50 %-9s p99 %-9s\n' "$name" "$rps" "$p50" "$p99"
-  echo "$name $rps" >> $W/rps.txt
+run() { # mode name url [env...] -> one wrk run, one result line
+  local m=$1 name=$2 url=$3; shift 3
+  env "$@" wrk -t1 -c"$CONN" -d"${DUR}s" --latency -s "$W/chat-$m.lua" "$url" > "$W/wrk.txt" 2>&1 || true
+  python3 - "$W/wrk.txt" "$m" "$name" >> "$W/results.txt" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(v):
+    n, u = re.match(r"([\d.]+)(\w+)", v).groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
+rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+p50 = re.search(r"^\s+50%\s+(\S+)", text, re.M)
+p99 = re.search(r"^\s+99%\s+(\S+)", text, re.M)
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+if not (rps and p50 and p99):
+    sys.exit("wrk gave no result for %s:\n%s" % (sys.argv[3], text))
+print(sys.argv[2], sys.argv[3], rps.group(1), "%.3f" % ms(p50.group(1)), "%.3f" % ms(p99.group(1)),
+      errors.group(1) if errors else 0)
+EOF
+  tail -1 "$W/results.txt" | awk '{printf "%-6s %-12s %10.0f req/s   p50 %7.2f ms   p99 %7.2f ms%s\n", $1, $2, $3, $4, $5, ($6 > 0 ? "   NON-2xx: " $6 : "")}'
 }
-[ -n "$GPID" ] && { echo "# warm-up (JIT) $DUR s through the gateway"; run warmup http://127.0.0.1:$GW/v1/chat/completions > /dev/null; }
-for r in $(seq 1 $ROUNDS); do
-  run direct http://127.0.0.1:$UP$BASE/chat/completions
-  run nginx-proxy http://127.0.0.1:$PX$BASE/chat/completions
-  [ -n "$GPID" ] && run understudy http://127.0.0.1:$GW/v1/chat/completions
-  [ -n "$PORTKEY" ] && run portkey http://127.0.0.1:$PK/v1/chat/completions PK_HOST=http://127.0.0.1:$UP$BASE
+for m in "${MODES[@]}"; do
+  base=/v1; [ $m = stream ] && base=/sse/v1
+  for i in "${!LABELS[@]}"; do
+    echo "# warm-up (JIT) ${WARM} s through ${LABELS[$i]}, $m"
+    DUR=$WARM run "$m" warmup "http://127.0.0.1:${GWPORT[$i]}/v1/chat/completions" > /dev/null
+  done
+  for r in $(seq 1 "$ROUNDS"); do
+    run "$m" direct "http://127.0.0.1:$UP$base/chat/completions"
+    run "$m" nginx-proxy "http://127.0.0.1:$PX$base/chat/completions"
+    for i in "${!LABELS[@]}"; do run "$m" "${LABELS[$i]}" "http://127.0.0.1:${GWPORT[$i]}/v1/chat/completions"; done
+    [ -n "$PORTKEY" ] && run "$m" portkey "http://127.0.0.1:$PK/v1/chat/completions" PK_HOST="http://127.0.0.1:$UP$base"
+  done
 done
-if [ -n "$GPID" ]; then
-  rss=$(ps -o rss= -p $GPID | tr -d ' ')
-  echo "gateway start-up to ready (ms): ${starts[*]}"
-  echo "gateway RSS after load: $((rss / 1024)) MiB"
-fi
-python3 - "$W/rps.txt" <<'EOF'
+for i in "${!LABELS[@]}"; do
+  echo "${LABELS[$i]} $(awk '/^VmRSS:/ {print $2}' "/proc/${GWPID[$i]}/status")" >> "$W/rss.txt"
+done
+
+python3 - "$W" "${TSV:-}" "${LABELS[@]}" <<'EOF'
 import sys, statistics as st
-rows = {}
-for line in open(sys.argv[1]):
-    k, v = line.split(); rows.setdefault(k, []).append(float(v))
-med = {k: st.median(v) for k, v in rows.items() if k != "warmup"}
-for k, v in sorted(med.items()): print("median %-12s %8.0f req/s" % (k, v))
-u = med.get("understudy")
-if u:
-    print("ratio understudy/nginx-proxy (throughput): %.2f" % (u / med["nginx-proxy"]))
-    if "portkey" in med: print("ratio understudy/portkey (throughput): %.2f" % (u / med["portkey"]))
+w, tsv, labels = sys.argv[1], sys.argv[2], sys.argv[3:]
+res = {}
+for line in open(w + "/results.txt"):
+    m, name, rps, p50, p99, _ = line.split()
+    if name != "warmup":
+        res.setdefault((m, name), []).append((float(rps), float(p50), float(p99)))
+med = {k: tuple(st.median(x[i] for x in v) for i in range(3)) for k, v in res.items()}
+starts = {}
+for line in open(w + "/starts.txt"):
+    k, v = line.split(); starts.setdefault(k, []).append(int(v))
+rss = dict(line.split() for line in open(w + "/rss.txt"))
+print("\n%-6s %-12s %10s %9s %9s" % ("mode", "system", "req/s", "p50 ms", "p99 ms"))
+for (m, name), (rps, p50, p99) in sorted(med.items()):
+    print("%-6s %-12s %10.0f %9.2f %9.2f" % (m, name, rps, p50, p99))
+rows = []  # label, metric, value: the format of bench/baseline.tsv
+for label in labels:
+    for m in sorted({m for m, _ in med}):
+        if (m, label) not in med:
+            continue
+        g, px = med[(m, label)], med[(m, "nginx-proxy")]
+        rows += [(label, m + ".throughput_vs_nginx_proxy", "%.2f" % (g[0] / px[0])),
+                 (label, m + ".p50_added_ms", "%.2f" % (g[1] - px[1])),
+                 (label, m + ".p99_added_ms", "%.2f" % (g[2] - px[2]))]
+        if (m, "portkey") in med:
+            rows.append((label, m + ".throughput_vs_portkey", "%.2f" % (g[0] / med[(m, "portkey")][0])))
+    rows += [(label, "start_ready_ms", "%d" % st.median(starts[label])),
+             (label, "rss_after_load_mib", "%d" % (int(rss[label]) // 1024))]
+print("\n%-12s %-34s %8s" % ("gateway", "metric", "value"))
+for r in rows:
+    print("%-12s %-34s %8s" % r)
+if tsv:
+    with open(tsv, "w") as f:
+        f.write("# gateway\tmetric\tvalue\n")
+        for r in rows:
+            f.write("\t".join(r) + "\n")
 EOF

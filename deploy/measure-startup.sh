@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Start-up to a ready probe, and resident memory, of one packaged gateway in several JVM modes.
 #
-#   deploy/measure-startup.sh [-n RUNS] [-p PORT] APP_DIR MODE...
+#   deploy/measure-startup.sh [-n RUNS] [-p PORT] APP_DIR MODE[:APP_DIR]...
 #
-# APP_DIR is a target/quarkus-app directory (copy it away first if other builds share the tree).
+# APP_DIR is a target/quarkus-app directory (copy it away first if other builds share the tree); a
+# mode may name its own (plain:/tmp/fast-jar aot:/tmp/aot-jar compares the two packagings).
+# The modes take turns (run 1 of every mode, then run 2, ...), so a machine whose load changes during
+# the measurement slows them alike; the medians are what to compare. JAVA_OPTS (environment) is added
+# to every JVM mode, e.g. JAVA_OPTS=-XX:+UseG1GC to match the image (an AOT cache needs the GC that wrote it).
 # MODE is one of
 #   plain   java -jar quarkus-run.jar
 #   appcds  java -XX:SharedArchiveFile=app-cds.jsa -jar quarkus-run.jar   (needs app-cds.jsa)
@@ -38,16 +42,18 @@ now_ms() { date +%s%3N; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-one_run() { # mode -> "ready_ms rss_ready_mib rss_warm_mib"
-  local mode=$1 pid start ready status
+one_run() { # mode[:dir] -> "ready_ms rss_ready_mib rss_warm_mib"
+  local mode=${1%%:*} app=$app pid start ready status
+  [ "$mode" = "$1" ] || app=${1#*:}
   local log
   log=$(mktemp)
   start=$(now_ms)
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   case $mode in
-    plain)  (cd "$app" && exec "$java" -Dquarkus.http.port="$port" -jar quarkus-run.jar) >"$log" 2>&1 & ;;
-    appcds) (cd "$app" && exec "$java" -XX:SharedArchiveFile=app-cds.jsa -Dquarkus.http.port="$port" \
+    plain)  (cd "$app" && exec "$java" ${JAVA_OPTS:-} -Dquarkus.http.port="$port" -jar quarkus-run.jar) >"$log" 2>&1 & ;;
+    appcds) (cd "$app" && exec "$java" ${JAVA_OPTS:-} -XX:SharedArchiveFile=app-cds.jsa -Dquarkus.http.port="$port" \
               -jar quarkus-run.jar) >"$log" 2>&1 & ;;
-    aot)    (cd "$app" && exec "$java" -XX:AOTCache=app.aot -Dquarkus.http.port="$port" \
+    aot)    (cd "$app" && exec "$java" ${JAVA_OPTS:-} -XX:AOTCache=app.aot -Dquarkus.http.port="$port" \
               -jar quarkus-run.jar) >"$log" 2>&1 & ;;
     native) "$app" -Dquarkus.http.port="$port" >"$log" 2>&1 & ;;
     *) echo "unknown mode $mode" >&2; exit 2 ;;
@@ -79,16 +85,27 @@ one_run() { # mode -> "ready_ms rss_ready_mib rss_warm_mib"
 }
 
 printf '%-7s %-4s %9s %10s %15s\n' mode run ready_ms rss_mib "rss_mib_${warm}req"
-for mode in "$@"; do
-  results=()
-  for i in $(seq 1 "$runs"); do
-    r=$(one_run "$mode")
-    results+=("$r")
+declare -A results
+for i in $(seq 1 "$runs"); do
+  for m in "$@"; do
+    r=$(one_run "$m")
+    results[$m]+="$r"$'\n'
     read -r t a b <<<"$r"
-    printf '%-7s %-4s %9s %10s %15s\n' "$mode" "$i" "$t" "$a" "$b"
+    printf '%-7s %-4s %9s %10s %15s\n' "${m%%:*}" "$i" "$t" "$a" "$b"
   done
-  t=$(printf '%s\n' "${results[@]}" | awk '{print $1}' | median)
-  a=$(printf '%s\n' "${results[@]}" | awk '{print $2}' | median)
-  b=$(printf '%s\n' "${results[@]}" | awk '{print $3}' | median)
-  printf '%-7s %-4s %9s %10s %15s\n' "$mode" med "$t" "$a" "$b"
 done
+for m in "$@"; do
+  t=$(printf '%s' "${results[$m]}" | awk '{print $1}' | median)
+  a=$(printf '%s' "${results[$m]}" | awk '{print $2}' | median)
+  b=$(printf '%s' "${results[$m]}" | awk '{print $3}' | median)
+  printf '%-7s %-4s %9s %10s %15s\n' "${m%%:*}" med "$t" "$a" "$b"
+done
+# The image's default start against the plain jar: the figure docs/performance.md reports.
+modes=""
+for m in "$@"; do modes+=" ${m%%:*}"; done
+if [[ $modes == *" plain"* && $modes == *" aot"* ]]; then
+  of() { for m in "${@:2}"; do if [ "${m%%:*}" = "$1" ]; then printf '%s' "${results[$m]}"; fi; done; }
+  p=$(of plain "$@" | awk '{print $1}' | median)
+  q=$(of aot "$@" | awk '{print $1}' | median)
+  awk -v p="$p" -v q="$q" 'BEGIN { printf "ratio aot/plain (median ready_ms): %.2f\n", q / p }'
+fi

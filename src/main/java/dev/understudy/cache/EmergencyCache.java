@@ -7,10 +7,12 @@ import dev.understudy.metrics.Metrics;
 import dev.understudy.routing.Route;
 import dev.understudy.routing.Target;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.HttpServerStart;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
 import java.util.Collection;
@@ -75,6 +77,14 @@ public class EmergencyCache {
             sync.announceForgotten(List.of(key));
         });
         metrics.cacheBackfill(backfill::backlog, backfill::backfilled);
+    }
+
+    /**
+     * The embedding model loads once the gateway listens (fired once the HTTP server is up): readiness
+     * never waits for it, and its second of CPU does not slow the rest of start-up.
+     */
+    void loadModel(@ObservesAsync HttpServerStart started) {
+        SimilarAnswersFactory.begin(similar);
     }
 
     /** A gateway stopped within a second of starting must not exit while the model is still loading. */

@@ -1,6 +1,8 @@
 package dev.understudy.cache.similar;
 
 import dev.understudy.cache.SimilarAnswers;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -8,11 +10,25 @@ import java.util.Optional;
  * {@link SimilarityIndex}. No provider is involved, so it works while every provider is down.
  * Questions of up to {@link OnnxEmbedder#MAX_CHARS} characters take part; longer ones are left to
  * the exact lookup.
+ *
+ * <p>The same question asked again is neither embedded nor indexed again: every answer is stored, so a
+ * question asked a thousand times a second would otherwise keep the embedding thread busy (a few ms of CPU
+ * each) re-computing one vector and re-writing one index row. The last {@link #RECENT} questions' vectors
+ * are kept (about 1.5 KB each); a small access-ordered map is enough here, so no cache library.
  */
 public final class LocalSimilarAnswers implements SimilarAnswers {
 
+    /** Questions whose vectors are kept for a repeat. */
+    static final int RECENT = 256;
+
     private final Embedder embedder;
     private final SimilarityIndex index = new SimilarityIndex();
+    private final Map<String, float[]> recent = new LinkedHashMap<>(RECENT * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+            return size() > RECENT;
+        }
+    };
 
     public LocalSimilarAnswers(Embedder embedder) {
         this.embedder = embedder;
@@ -47,12 +63,24 @@ public final class LocalSimilarAnswers implements SimilarAnswers {
         if (question == null || question.strip().length() > OnnxEmbedder.MAX_CHARS) {
             return null;
         }
-        return embedder.embed(question);
+        float[] known;
+        synchronized (recent) {
+            known = recent.get(question);
+        }
+        if (known != null) {
+            return known.clone();
+        }
+        float[] v = embedder.embed(question);
+        synchronized (recent) {
+            recent.put(question, v.clone());
+        }
+        return v;
     }
 
+    /** A key already held is not put again: its key is the fingerprint of the same question. */
     @Override
     public void index(String scope, String key, String question, float[] vector) {
-        if (vector != null && vector.length > 0) {
+        if (vector != null && vector.length > 0 && !index.contains(scope, key)) {
             index.put(scope, key, question, vector);
         }
     }
@@ -74,6 +102,9 @@ public final class LocalSimilarAnswers implements SimilarAnswers {
     @Override
     public void clear() {
         index.clear();
+        synchronized (recent) {
+            recent.clear();
+        }
     }
 
     /** Entries held for {@code scope}. */

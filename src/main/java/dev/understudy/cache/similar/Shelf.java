@@ -72,6 +72,15 @@ final class Shelf {
         }
     }
 
+    boolean contains(String key) {
+        lock.readLock().lock();
+        try {
+            return slots.containsKey(key);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     int size() {
         lock.readLock().lock();
         try {

@@ -52,6 +52,12 @@ public final class SimilarityIndex {
         }
     }
 
+    /** Whether {@code scope} holds {@code key}. */
+    public boolean contains(String scope, String key) {
+        Shelf shelf = shelves.get(scope);
+        return shelf != null && shelf.contains(key);
+    }
+
     public int size(String scope) {
         Shelf shelf = shelves.get(scope);
         return shelf == null ? 0 : shelf.size();
