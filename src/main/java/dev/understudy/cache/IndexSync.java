@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +19,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,13 +29,14 @@ import org.jboss.logging.Logger;
  * the others read the entry (vector included) and index it; keys that were evicted, expired or cleared are
  * announced to be forgotten. Pub/sub delivers at most once, so a replica that (re)subscribes first rebuilds
  * its whole index from the store. Without {@code quarkus.redis.hosts} it does nothing: one replica, one index.
+ * Publishing is guarded by SmallRye Fault Tolerance (a 1 s timeout and a breaker): a hung or dead Redis costs
+ * one timeout per breaker delay, then announcements are dropped at once (each replica keeps its own index).
  */
 @ApplicationScoped
 public class IndexSync {
 
     static final String CHANNEL = "understudy:cache:index";
     private static final Logger LOG = Logger.getLogger(IndexSync.class);
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(2);
     private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
@@ -55,6 +59,9 @@ public class IndexSync {
     private final ReactivePubSubCommands<String> pubsub;
     private volatile Listener listener;
     private volatile boolean stopped;
+    /** This bean's client proxy: announcements go through it, so the Fault Tolerance guards on send apply. */
+    @Inject
+    IndexSync self;
 
     public IndexSync(Instance<ReactiveRedisDataSource> redis) {
         boolean shared = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class).isPresent();
@@ -103,9 +110,14 @@ public class IndexSync {
         }
     }
 
-    /** Sends one announcement; a separate method so that a timeout or breaker can guard it. */
+    /**
+     * Sends one announcement. No fallback: a failure (timeout, breaker open, refused) reaches
+     * {@link #publish}, which says so with its cause (at most every 10 s).
+     */
+    @Timeout(1000)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
     public Uni<Void> send(String message) {
-        return pubsub.publish(CHANNEL, message).ifNoItem().after(PUBLISH_TIMEOUT).fail();
+        return pubsub.publish(CHANNEL, message);
     }
 
     private ObjectNode message(String op) {
@@ -114,7 +126,7 @@ public class IndexSync {
 
     private void publish(ObjectNode message) {
         try {
-            send(message.toString()).subscribe().with(v -> { }, e -> warn("cannot publish to " + CHANNEL, e));
+            self.send(message.toString()).subscribe().with(v -> { }, e -> warn("cannot publish to " + CHANNEL, e));
         } catch (RuntimeException e) {
             warn("cannot publish to " + CHANNEL, e);
         }

@@ -10,10 +10,13 @@ import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,14 +25,14 @@ import org.jboss.logging.Logger;
  * so it runs on Redis Cluster too. Only routes with {@code budget.daily-usd} use it. When Redis does not
  * answer, each replica counts its own spend on top of the last total it knew, says so once in the log and by
  * {@code understudy_shared_state_local{what="budget"}}, and adds it to the counter once Redis answers again.
+ * Both calls are guarded by SmallRye Fault Tolerance (a 1 s timeout and a breaker each); the breakers open
+ * only after 3 failures in a row, the same count after which the replica says it counts alone.
  */
 @ApplicationScoped
 public class SharedSpend {
 
     private static final Logger LOG = Logger.getLogger(SharedSpend.class);
     static final String PREFIX = "understudy:spend:";
-    /** Off the request path (the ledger keeps the last total meanwhile): generous, so a busy Redis is no outage. */
-    private static final Duration TIMEOUT = Duration.ofSeconds(1);
     private static final Duration SYNC_EVERY = Duration.ofSeconds(1);
     private static final long KEEP_SECONDS = 2 * 86_400;
     /** INCRBYFLOAT and its expiry in one round trip, on one key. */
@@ -45,6 +48,9 @@ public class SharedSpend {
     private long timer = -1;
 
     private final io.vertx.core.Vertx vertx;
+    /** This bean's client proxy: Redis is asked through it, so the Fault Tolerance guards on add and spent apply. */
+    @Inject
+    SharedSpend self;
 
     public SharedSpend(Instance<ReactiveRedisDataSource> redis, Metrics metrics, io.vertx.core.Vertx vertx) {
         this.vertx = vertx;
@@ -67,12 +73,12 @@ public class SharedSpend {
                     r.ledger().share(new CostLedger.Shared() {
                         @Override
                         public Uni<Double> add(long day, double usd) {
-                            return watched(SharedSpend.this.add(route, day, usd));
+                            return watched(self.add(route, day, usd));
                         }
 
                         @Override
                         public Uni<Double> read(long day) {
-                            return watched(spent(route, day));
+                            return watched(self.spent(route, day));
                         }
                     });
                 }
@@ -93,17 +99,26 @@ public class SharedSpend {
         }
     }
 
-    /** Adds {@code usd} to the route's spend on {@code day} (days since the epoch, UTC); the day's total. */
+    /**
+     * Adds {@code usd} to the route's spend on {@code day} (days since the epoch, UTC); the day's total. Off the
+     * request path (the ledger keeps the last total meanwhile), so the timeout is generous: a busy Redis is no
+     * outage. No fallback here or on {@link #spent}: the ledger needs the failure to keep the spend to add later,
+     * and {@code watched} needs it to count failures in a row.
+     */
+    @Timeout(1000)
+    @CircuitBreaker(requestVolumeThreshold = FAILURES_BEFORE_LOCAL, failureRatio = 1.0, delay = 5000,
+            successThreshold = 1)
     public Uni<Double> add(String route, long day, double usd) {
         return redis.execute("EVAL", SCRIPT, "1", key(route, day), Double.toString(usd), Long.toString(KEEP_SECONDS))
-                .ifNoItem().after(TIMEOUT).fail()
                 .map(SharedSpend::number);
     }
 
     /** The route's spend on {@code day} so far, by every replica. */
+    @Timeout(1000)
+    @CircuitBreaker(requestVolumeThreshold = FAILURES_BEFORE_LOCAL, failureRatio = 1.0, delay = 5000,
+            successThreshold = 1)
     public Uni<Double> spent(String route, long day) {
-        return redis.execute("GET", key(route, day)).ifNoItem().after(TIMEOUT).fail()
-                .map(SharedSpend::number);
+        return redis.execute("GET", key(route, day)).map(SharedSpend::number);
     }
 
     private <T> Uni<T> watched(Uni<T> call) {

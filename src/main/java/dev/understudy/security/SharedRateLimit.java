@@ -8,13 +8,15 @@ import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,15 +25,14 @@ import org.jboss.logging.Logger;
  * one key (so it runs on Redis Cluster too) with Redis's own clock (replicas' clocks may differ). One round
  * trip per request of a rate-limited key, off the event loop's thread of work (reactive). When Redis does
  * not answer, each replica's own bucket decides until it does again: said once in the log and by
- * {@code understudy_shared_state_local{what="rate"}}.
+ * {@code understudy_shared_state_local{what="rate"}}. The call is guarded by SmallRye Fault Tolerance (a
+ * 500 ms timeout and a breaker): a slower Redis costs 500 ms once, a dead one nothing while the breaker is open.
  */
 @ApplicationScoped
 public class SharedRateLimit {
 
     private static final Logger LOG = Logger.getLogger(SharedRateLimit.class);
     static final String PREFIX = "understudy:rate:";
-    /** On the request path: a slower Redis costs this much once, then the replica's own bucket decides. */
-    private static final Duration TIMEOUT = Duration.ofMillis(500);
 
     /** KEYS[1] bucket; ARGV rate (tokens/s), burst. Returns the microseconds until a token, 0 when taken. */
     static final String SCRIPT = """
@@ -53,6 +54,9 @@ public class SharedRateLimit {
 
     private final ReactiveRedisDataSource redis;
     private final AtomicBoolean local = new AtomicBoolean();
+    /** This bean's client proxy: Redis is asked through it, so the Fault Tolerance guards on takeInRedis apply. */
+    @Inject
+    SharedRateLimit self;
 
     public SharedRateLimit(Instance<ReactiveRedisDataSource> redis, Metrics metrics) {
         boolean shared = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class).isPresent();
@@ -74,7 +78,7 @@ public class SharedRateLimit {
     /** Nanoseconds until the caller may send again, 0 when admitted. Never fails. */
     public Uni<Long> take(Caller caller) {
         TokenBucket bucket = caller.bucket();
-        return takeInRedis(caller.name(), bucket.ratePerSecond(), bucket.burst())
+        return self.takeInRedis(caller.name(), bucket.ratePerSecond(), bucket.burst())
                 .map(micros -> {
                     back();
                     return micros * 1_000;
@@ -85,13 +89,18 @@ public class SharedRateLimit {
                 });
     }
 
-    /** One EVALSHA (EVAL when Redis does not know the script yet); the microseconds to wait. */
+    /**
+     * One EVALSHA (EVAL when Redis does not know the script yet); the microseconds to wait. On the request
+     * path: 500 ms at most, then the replica's own bucket decides. No fallback: {@link #take} needs the
+     * failure to fall back to the caller's own bucket and to say once that it counts alone.
+     */
+    @Timeout(500)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1)
     public Uni<Long> takeInRedis(String key, double rate, double burst) {
         String[] args = {SHA, "1", PREFIX + key, Double.toString(rate), Double.toString(burst)};
         return redis.execute("EVALSHA", args)
                 .onFailure(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT"))
                 .recoverWithUni(() -> redis.execute("EVAL", SCRIPT, "1", PREFIX + key, args[3], args[4]))
-                .ifNoItem().after(TIMEOUT).fail()
                 .map(Response::toLong);
     }
 
