@@ -38,3 +38,16 @@ if [ -z "${JAVA_HOME-}" ]; then
     echo "${0##*/}: using the JDK at $JAVA_HOME (the java on the PATH is ${_current:-missing}; this needs $_min+)" >&2
   fi
 fi
+
+# JDK 24+ warns on every build that Maven's own Guava uses sun.misc.Unsafe; allow it for Maven's JVM only
+# (older JDKs do not know the option, so it cannot live in .mvn/jvm.config).
+if [ -n "${JAVA_HOME-}" ]; then
+  _feature=$(understudy_jdk_feature "$JAVA_HOME")
+else
+  _feature=${_current:-$(java -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' || :)}
+fi
+if [ "${_feature:-0}" -ge 24 ]; then
+  MAVEN_OPTS="${MAVEN_OPTS-} --sun-misc-unsafe-memory-access=allow"
+  export MAVEN_OPTS
+fi
