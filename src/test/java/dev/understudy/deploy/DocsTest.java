@@ -131,7 +131,7 @@ class DocsTest {
                 "\\.\\./shared", "-e", "/work/shared", "-e", "DESIGN\\.md", "-e", "DEVELOPERS\\.md", "--", ".",
                 ":!src/test/java/dev/understudy/deploy/DocsTest.java").output();
         assertThat(out.lines().filter(l -> !l.isBlank()).toList())
-                .as("files that refer to ../shared, DESIGN.md or DEVELOPERS.md").isEmpty();
+                .as("files that refer to the folder beside the repository, DESIGN.md or DEVELOPERS.md").isEmpty();
     }
 
     // --- keys of the config interfaces ---
