@@ -9,12 +9,11 @@ import dev.understudy.provider.ProviderException;
 import dev.understudy.provider.auth.BearerHeaders;
 import dev.understudy.provider.auth.OAuthTokens;
 import dev.understudy.provider.http.HttpErrors;
-import dev.understudy.provider.http.HttpProviderAdapter;
-import dev.understudy.provider.http.SseEvent;
 import dev.understudy.provider.http.UpstreamClient;
 import dev.understudy.provider.openai.FilteredAnswers;
 import dev.understudy.provider.openai.OpenAiFormat;
 import io.smallrye.mutiny.Uni;
+import dev.understudy.provider.openai.OpenAiWireAdapter;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -36,7 +35,7 @@ import org.jboss.logging.Logger;
  * filter stopped becomes a refusal naming the filtered categories; a 400 {@code content_filter} is a
  * content-policy refusal — both go back to the caller.
  */
-public final class AzureOpenAiAdapter extends HttpProviderAdapter {
+public final class AzureOpenAiAdapter extends OpenAiWireAdapter {
 
     private static final Logger LOG = Logger.getLogger(AzureOpenAiAdapter.class);
 
@@ -134,16 +133,6 @@ public final class AzureOpenAiAdapter extends HttpProviderAdapter {
         });
         return "Azure OpenAI's content filter withheld the answer"
                 + (filtered.isEmpty() ? "." : " (" + String.join(", ", filtered) + ").");
-    }
-
-    @Override
-    protected StreamDecoder newStreamDecoder() {
-        return event -> OpenAiFormat.chunks(event.data());
-    }
-
-    @Override
-    protected boolean isTerminal(SseEvent event) {
-        return "[DONE]".equals(event.data());
     }
 
     @Override

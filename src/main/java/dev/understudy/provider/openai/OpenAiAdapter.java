@@ -7,15 +7,13 @@ import dev.understudy.chat.ChatRequest;
 import dev.understudy.chat.ChatResponse;
 import dev.understudy.provider.Failure;
 import dev.understudy.provider.ProviderException;
-import dev.understudy.provider.http.HttpProviderAdapter;
 import dev.understudy.provider.http.UpstreamClient;
-import dev.understudy.provider.http.SseEvent;
 import dev.understudy.provider.json.Json;
 import io.vertx.core.MultiMap;
 import java.util.List;
 
 /** Any OpenAI-compatible server: OpenAI, Azure OpenAI, vLLM, Ollama, LM Studio, … */
-public final class OpenAiAdapter extends HttpProviderAdapter {
+public final class OpenAiAdapter extends OpenAiWireAdapter {
 
     private final boolean prefill;
 
@@ -42,16 +40,6 @@ public final class OpenAiAdapter extends HttpProviderAdapter {
     @Override
     protected ChatResponse fromProviderResponse(JsonNode body) {
         return OpenAiFormat.parseResponse(body);
-    }
-
-    @Override
-    protected StreamDecoder newStreamDecoder() {
-        return event -> OpenAiFormat.chunks(event.data());
-    }
-
-    @Override
-    protected boolean isTerminal(SseEvent event) {
-        return "[DONE]".equals(event.data());
     }
 
     @Override

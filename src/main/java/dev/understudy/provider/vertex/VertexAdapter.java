@@ -12,13 +12,14 @@ import dev.understudy.provider.ProviderException;
 import dev.understudy.provider.anthropic.AnthropicFormat;
 import dev.understudy.provider.auth.BearerHeaders;
 import dev.understudy.provider.http.HttpProviderAdapter;
-import dev.understudy.provider.http.SseEvent;
 import dev.understudy.provider.http.UpstreamClient;
 import dev.understudy.provider.json.Json;
 import dev.understudy.provider.openai.FilteredAnswers;
 import dev.understudy.provider.openai.OpenAiFormat;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import dev.understudy.provider.anthropic.AnthropicWireAdapter;
+import dev.understudy.provider.openai.OpenAiWireAdapter;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -142,7 +143,7 @@ public final class VertexAdapter implements ProviderAdapter {
     }
 
     /** Gemini (and other publishers' models) through Vertex's OpenAI-compatible endpoint. */
-    private final class OpenAiCompatible extends HttpProviderAdapter {
+    private final class OpenAiCompatible extends OpenAiWireAdapter {
 
         OpenAiCompatible(UpstreamClient upstream, MultiMap fixed) {
             super(upstream, fixed, () -> {
@@ -177,23 +178,13 @@ public final class VertexAdapter implements ProviderAdapter {
         }
 
         @Override
-        protected StreamDecoder newStreamDecoder() {
-            return event -> OpenAiFormat.chunks(event.data());
-        }
-
-        @Override
-        protected boolean isTerminal(SseEvent event) {
-            return "[DONE]".equals(event.data());
-        }
-
-        @Override
         public boolean supportsPrefill() {
             return false;
         }
     }
 
     /** Claude through Anthropic's publisher endpoint: the Messages body, the model in the path. */
-    private final class Claude extends HttpProviderAdapter {
+    private final class Claude extends AnthropicWireAdapter {
 
         Claude(UpstreamClient upstream, MultiMap fixed) {
             super(upstream, fixed, () -> {
@@ -227,22 +218,6 @@ public final class VertexAdapter implements ProviderAdapter {
             body.remove("model");
             body.put("anthropic_version", ANTHROPIC_VERSION);
             return body;
-        }
-
-        @Override
-        protected ChatResponse fromProviderResponse(JsonNode body) {
-            return AnthropicFormat.fromProviderResponse(body);
-        }
-
-        @Override
-        protected StreamDecoder newStreamDecoder() {
-            AnthropicFormat.StreamDecoder decoder = new AnthropicFormat.StreamDecoder();
-            return event -> decoder.decode(event.event(), event.data());
-        }
-
-        @Override
-        protected boolean isTerminal(SseEvent event) {
-            return AnthropicFormat.isTerminal(event.event());
         }
 
         @Override

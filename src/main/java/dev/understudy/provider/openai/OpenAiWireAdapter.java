@@ -1,0 +1,30 @@
+package dev.understudy.provider.openai;
+
+import dev.understudy.provider.http.HttpProviderAdapter;
+import dev.understudy.provider.http.ModelsApi;
+import dev.understudy.provider.http.SseEvent;
+import dev.understudy.provider.http.UpstreamClient;
+import io.vertx.core.MultiMap;
+import java.util.function.Supplier;
+
+/**
+ * What every endpoint speaking OpenAI's Chat Completions wire shares — OpenAI and compatible servers, Azure
+ * OpenAI, Vertex AI's OpenAI-compatible endpoint: its stream framing ({@code data:} chunks ending with
+ * {@code [DONE]}). Each subclass keeps its own paths, identity, request shaping and error mapping.
+ */
+public abstract class OpenAiWireAdapter extends HttpProviderAdapter {
+
+    protected OpenAiWireAdapter(UpstreamClient upstream, MultiMap headers, Supplier<ModelsApi> models) {
+        super(upstream, headers, models);
+    }
+
+    @Override
+    protected final StreamDecoder newStreamDecoder() {
+        return event -> OpenAiFormat.chunks(event.data());
+    }
+
+    @Override
+    protected final boolean isTerminal(SseEvent event) {
+        return "[DONE]".equals(event.data());
+    }
+}
