@@ -3,6 +3,7 @@ package dev.understudy.cache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.understudy.provider.json.Json;
+import dev.understudy.resilience.KeptSubscription;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.ShutdownEvent;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
@@ -37,7 +37,6 @@ public class IndexSync {
 
     static final String CHANNEL = "understudy:cache:index";
     private static final Logger LOG = Logger.getLogger(IndexSync.class);
-    private static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(2);
     private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
     /** What a replica does with its peers' announcements. */
@@ -55,10 +54,9 @@ public class IndexSync {
 
     private final String origin = UUID.randomUUID().toString();
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
-    private final AtomicBoolean resubscribing = new AtomicBoolean();
     private final ReactivePubSubCommands<String> pubsub;
     private volatile Listener listener;
-    private volatile boolean stopped;
+    private KeptSubscription subscription;
     /** This bean's client proxy: announcements go through it, so the Fault Tolerance guards on send apply. */
     @Inject
     IndexSync self;
@@ -79,11 +77,17 @@ public class IndexSync {
             return;
         }
         this.listener = listener;
-        subscribe();
+        subscription = new KeptSubscription(pubsub, CHANNEL, this::received, () -> {
+            LOG.infof("similar index: shared through Redis channel %s", CHANNEL);
+            listener.subscribed();
+        }, this::warn);
+        subscription.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        stopped = true;
+        if (subscription != null) {
+            subscription.stop();
+        }
     }
 
     /** Tells the other replicas that {@code key} now has a vector in the store. Fire-and-forget. */
@@ -129,33 +133,6 @@ public class IndexSync {
             self.send(message.toString()).subscribe().with(v -> { }, e -> warn("cannot publish to " + CHANNEL, e));
         } catch (RuntimeException e) {
             warn("cannot publish to " + CHANNEL, e);
-        }
-    }
-
-    private void subscribe() {
-        pubsub.subscribe(CHANNEL, this::received, this::lost, e -> lost())
-                .subscribe().with(s -> {
-                    LOG.infof("similar index: shared through Redis channel %s", CHANNEL);
-                    listener.subscribed();
-                }, e -> {
-                    warn("cannot subscribe to " + CHANNEL, e);
-                    lost();
-                });
-    }
-
-    private void lost() {
-        if (stopped || !resubscribing.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            Uni.createFrom().voidItem().onItem().delayIt().by(RESUBSCRIBE_DELAY).subscribe().with(v -> {
-                resubscribing.set(false);
-                if (!stopped) {
-                    subscribe();
-                }
-            });
-        } catch (RuntimeException e) {
-            resubscribing.set(false); // shutting down
         }
     }
 

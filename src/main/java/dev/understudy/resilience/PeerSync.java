@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.faulttolerance.Fallback;
@@ -38,14 +37,12 @@ public class PeerSync {
 
     static final String CHANNEL = "understudy:health";
     private static final Logger LOG = Logger.getLogger(PeerSync.class);
-    private static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(2);
     private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final String origin = UUID.randomUUID().toString();
     private final Map<String, Target> targets = new HashMap<>();
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
-    private final AtomicBoolean resubscribing = new AtomicBoolean();
-    private volatile boolean stopped;
+    private KeptSubscription subscription;
     private ReactivePubSubCommands<String> pubsub;
 
     public PeerSync(RouteTable routes, Instance<ReactiveRedisDataSource> redis) {
@@ -65,37 +62,16 @@ public class PeerSync {
                 t.health().addCooldownListener(d -> send(t, "cooldown", d));
             }
         }
-        subscribe();
+        subscription = new KeptSubscription(pubsub, CHANNEL, this::received,
+                () -> LOG.infof("peer sync: subscribed to %s", CHANNEL), this::warn);
+        subscription.start();
         LOG.infof("peer sync: breaker and cooldown signals shared through Redis channel %s", CHANNEL);
     }
 
     /** Before the Redis client closes: its end of the subscription is then no reason to subscribe again. */
     void stop(@Observes ShutdownEvent event) {
-        stopped = true;
-    }
-
-    private void subscribe() {
-        pubsub.subscribe(CHANNEL, this::received, this::lost, e -> lost())
-                .subscribe().with(s -> LOG.infof("peer sync: subscribed to %s", CHANNEL), e -> {
-                    warn("cannot subscribe to Redis channel " + CHANNEL, e);
-                    lost();
-                });
-    }
-
-    /** The subscription ended or failed: subscribe again a little later (once, however many signals). */
-    private void lost() {
-        if (stopped || !resubscribing.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            Uni.createFrom().voidItem().onItem().delayIt().by(RESUBSCRIBE_DELAY).subscribe().with(v -> {
-                resubscribing.set(false);
-                if (!stopped) {
-                    subscribe();
-                }
-            });
-        } catch (RuntimeException e) {
-            resubscribing.set(false); // shutting down
+        if (subscription != null) {
+            subscription.stop();
         }
     }
 
