@@ -36,7 +36,7 @@ public final class BedrockErrors {
                 Failure.RATE_LIMITED;
             case "ServiceUnavailableException", "InternalServerException", "InternalFailure", "ModelNotReadyException",
                 "ModelErrorException", "ModelTimeoutException", "ModelStreamErrorException" -> Failure.SERVER;
-            case "ValidationException" -> containsAny(message.toLowerCase(Locale.ROOT), CONTEXT_MARKERS)
+            case "ValidationException" -> HttpErrors.containsAny(message.toLowerCase(Locale.ROOT), CONTEXT_MARKERS)
                     ? Failure.CONTEXT_LENGTH
                     : byStatus.failure() == Failure.CONTENT_POLICY ? Failure.CONTENT_POLICY : Failure.BAD_REQUEST;
             case "AccessDeniedException", "ResourceNotFoundException", "UnrecognizedClientException",
@@ -106,14 +106,5 @@ public final class BedrockErrors {
         } catch (Exception e) {
             return null;
         }
-    }
-
-    private static boolean containsAny(String text, String[] markers) {
-        for (String m : markers) {
-            if (text.contains(m)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -111,7 +111,8 @@ public final class HttpErrors {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    private static boolean containsAny(String text, String[] markers) {
+    /** Whether {@code text} contains any of {@code markers}: how every provider's error wording is read. */
+    public static boolean containsAny(String text, String[] markers) {
         for (String m : markers) {
             if (text.contains(m)) {
                 return true;

@@ -32,9 +32,9 @@ final class VertexErrors {
         Failure failure = e.failure();
         if (failure == Failure.BAD_REQUEST) {
             String text = message.toLowerCase(Locale.ROOT);
-            if (containsAny(text, CONTEXT)) {
+            if (HttpErrors.containsAny(text, CONTEXT)) {
                 failure = Failure.CONTEXT_LENGTH;
-            } else if (containsAny(text, SAFETY)) {
+            } else if (HttpErrors.containsAny(text, SAFETY)) {
                 failure = Failure.CONTENT_POLICY;
             }
         }
@@ -67,14 +67,5 @@ final class VertexErrors {
         } catch (Exception e) {
             return null;
         }
-    }
-
-    private static boolean containsAny(String text, String[] markers) {
-        for (String m : markers) {
-            if (text.contains(m)) {
-                return true;
-            }
-        }
-        return false;
     }
 }
