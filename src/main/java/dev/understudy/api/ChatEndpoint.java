@@ -285,7 +285,7 @@ public abstract class ChatEndpoint {
             throw new InvalidRequestException("The request body is empty: send a JSON object.", null);
         }
         try {
-            return Json.MAPPER.readTree(body.getBytes());
+            return Json.tree(body.getBytes());
         } catch (JsonProcessingException e) {
             String detail = e.getOriginalMessage();
             if (detail != null && detail.length() > 200) {
@@ -346,7 +346,7 @@ public abstract class ChatEndpoint {
         }
         response.setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
-                .end(Buffer.buffer(Json.bytes(json)));
+                .end(Json.buffer(json));
     }
 
     private static long parseLong(String s) {

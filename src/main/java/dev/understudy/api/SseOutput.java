@@ -52,12 +52,11 @@ public final class SseOutput {
 
     /** {@code data: {json}} (with {@code event: name} first when a name is given). */
     public static Buffer event(String name, JsonNode json) {
-        byte[] body = Json.bytes(json);
-        Buffer b = Buffer.buffer(body.length + 32);
+        Buffer b = Buffer.buffer(256);
         if (name != null) {
             b.appendString("event: " + name + "\n", "UTF-8");
         }
-        return b.appendString("data: ", "UTF-8").appendBytes(body).appendString("\n\n", "UTF-8");
+        return Json.appendTo(b.appendString("data: ", "UTF-8"), json).appendString("\n\n", "UTF-8");
     }
 
     public static Buffer raw(String text) {

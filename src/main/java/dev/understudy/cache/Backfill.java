@@ -70,6 +70,10 @@ final class Backfill {
             }
             return Uni.createFrom().item(a);
         }
+        float[] known = s.known(a.question());
+        if (known != null) {
+            return Uni.createFrom().item(a.withVector(known)); // asked lately: no need to wait for the thread
+        }
         return Uni.createFrom().item(() -> a.withVector(s.embed(a.question())))
                 .runSubscriptionOn(EMBEDDING)
                 .onFailure(RejectedExecutionException.class).recoverWithItem(() -> {

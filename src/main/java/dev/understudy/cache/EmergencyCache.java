@@ -37,6 +37,10 @@ public class EmergencyCache {
     private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
     /** How often the backlog is looked at (it is also worked off after every store). */
     private static final Duration BACKFILL_EVERY = Duration.ofSeconds(1);
+    /** The same answer to the same request is written at most once in this long. */
+    static final Duration REWRITE_AFTER = Duration.ofSeconds(1);
+    /** Keys remembered as written lately, at most. */
+    private static final int WRITTEN_KEPT = 8192;
     /** How often answers past their TTL leave the similarity index (at most the TTL itself). */
     private static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
 
@@ -54,6 +58,12 @@ public class EmergencyCache {
     /** The backfill and sweep timers, cancelled on shutdown. */
     private final long[] timers = {-1, -1};
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private final AnswerWriter<Answer> writer = new AnswerWriter<>(this::write,
+            () -> warn("emergency cache writer is behind", new IllegalStateException(
+                    AnswerWriter.LIMIT + " answers waiting; this one is not stored")));
+    /** Keys this replica wrote lately; only the writer thread adds to it. */
+    private final java.util.Map<String, Written> written = new java.util.concurrent.ConcurrentHashMap<>();
+    private final long rewriteAfterMillis;
 
     public EmergencyCache(UnderstudyConfig config, Instance<RedisCacheStore> redis, Metrics metrics,
             IndexSync sync, io.vertx.core.Vertx vertx) {
@@ -61,6 +71,7 @@ public class EmergencyCache {
         this.metrics = metrics;
         this.sync = sync;
         this.vertx = vertx;
+        this.rewriteAfterMillis = Math.min(REWRITE_AFTER.toMillis(), this.config.ttl().toMillis() / 2);
         var hosts = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class);
         if (hosts.isPresent()) {
             this.store = redis.get();
@@ -73,6 +84,7 @@ public class EmergencyCache {
                 : SimilarAnswersFactory.create(this::rebuildIndex);
         this.backfill = new Backfill(store, () -> this.similar, this::indexAndAnnounce);
         store.onEviction(key -> {
+            unwritten(key);
             similar.forget(key);
             sync.announceForgotten(List.of(key));
         });
@@ -119,11 +131,15 @@ public class EmergencyCache {
 
             @Override
             public void forgotten(Collection<String> keys) {
-                keys.forEach(similar::forget);
+                keys.forEach(key -> {
+                    unwritten(key);
+                    similar.forget(key);
+                });
             }
 
             @Override
             public void cleared() {
+                written.clear();
                 similar.clear();
             }
 
@@ -141,7 +157,10 @@ public class EmergencyCache {
     private void sweepExpired() {
         store.sweepOlderThan(System.currentTimeMillis() - config.ttl().toMillis()).subscribe().with(expired -> {
             if (!expired.isEmpty()) {
-                expired.forEach(similar::forget);
+                expired.forEach(key -> {
+                    unwritten(key);
+                    similar.forget(key);
+                });
                 sync.announceForgotten(expired);
             }
         }, e -> warn("cannot sweep expired answers from the similarity index", e));
@@ -187,10 +206,12 @@ public class EmergencyCache {
     }
 
     /**
-     * Stores a provider's answer off the request path. Embedding the question (for the similar lookup)
-     * costs a few ms of CPU, so it runs on one thread with a bounded queue: under a burst (or while the model
-     * loads) the excess answers are stored for exact lookups first and embedded later by the backfill, and
-     * the gateway never spends more than a core on it.
+     * Stores a provider's answer off the request path: the request path only queues it; the cache writer
+     * thread computes its key, stores it and has its question embedded ({@link Backfill}: one thread, a
+     * bounded queue, so under a burst the excess answers are stored for exact lookups first and embedded
+     * later). The same answer to the same request, stored less than {@link #REWRITE_AFTER} ago, is not
+     * written again: under load a popular question would otherwise rewrite one entry thousands of times a
+     * second. Its expiry counts from that last write, so it may come up to that much earlier.
      */
     public void storeInBackground(Route route, String tenant, ChatRequest request, ChatResponse response,
             Target answered) {
@@ -198,19 +219,59 @@ public class EmergencyCache {
                 && response.content() == null) {
             return;
         }
-        Uni.createFrom().item(() -> new CachedAnswer(Fingerprint.of(tenant, route.name(), request),
-                scope(tenant, route), Fingerprint.question(request), null, answered.provider(), answered.model(),
-                response.content(), response.toolCalls(), response.finishReason(), response.usage(),
-                System.currentTimeMillis()))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(backfill::withVector)
-                .call(a -> store.put(a, config.ttl(), config.maxEntries()))
-                .subscribe().with(a -> {
-                    if (a.vector() != null) {
-                        indexAndAnnounce(a);
+        writer.add(new Answer(route, tenant, request, response, answered, System.currentTimeMillis()));
+    }
+
+    /** An answer on its way from the request path to the writer thread. */
+    private record Answer(Route route, String tenant, ChatRequest request, ChatResponse response, Target answered,
+            long atMillis) {
+
+        /** What makes two answers to one request the same stored entry. */
+        long sameness() {
+            return java.util.Objects.hash(response.content(), response.toolCalls(), response.finishReason(),
+                    answered.provider(), answered.model());
+        }
+    }
+
+    /** A key's last write from this replica: what was written, and when. */
+    private record Written(long sameness, long atMillis) {
+    }
+
+    /** On the writer thread. */
+    private void write(Answer answer) {
+        String key = Fingerprint.of(answer.tenant(), answer.route().name(), answer.request());
+        Written last = written.get(key);
+        long sameness = answer.sameness();
+        if (last != null && last.sameness() == sameness && answer.atMillis() - last.atMillis() >= 0
+                && answer.atMillis() - last.atMillis() < rewriteAfterMillis) {
+            return; // the same answer, written moments ago
+        }
+        if (written.size() >= WRITTEN_KEPT) {
+            written.clear(); // a bound, not an eviction order: a cleared key costs one extra write
+        }
+        Written now = new Written(sameness, answer.atMillis());
+        written.put(key, now);
+        ChatResponse response = answer.response();
+        CachedAnswer a = new CachedAnswer(key, scope(answer.tenant(), answer.route()),
+                Fingerprint.question(answer.request()), null, answer.answered().provider(),
+                answer.answered().model(), response.content(), response.toolCalls(), response.finishReason(),
+                response.usage(), answer.atMillis());
+        backfill.withVector(a)
+                .call(x -> store.put(x, config.ttl(), config.maxEntries()))
+                .subscribe().with(x -> {
+                    if (x.vector() != null) {
+                        indexAndAnnounce(x);
                     }
                     backfill.drain();
-                }, e -> warn("cannot store an answer in the emergency cache", e));
+                }, e -> {
+                    written.remove(key, now); // not stored: the next such answer tries again
+                    warn("cannot store an answer in the emergency cache", e);
+                });
+    }
+
+    /** Forgets that this replica wrote {@code key} (evicted, expired, deleted here or by a peer). */
+    private void unwritten(String key) {
+        written.remove(key);
     }
 
     /** Exact, then similar; null when neither has a fit answer. Never fails. */
@@ -284,8 +345,10 @@ public class EmergencyCache {
 
     /** Drops every entry (operator reset, tests). */
     public Uni<Void> clear() {
-        similar.clear();
-        return store.clear().invoke(sync::announceCleared);
+        return Uni.createFrom().completionStage(() -> writer.discardThen(() -> {
+            written.clear();
+            similar.clear();
+        })).chain(store::clear).invoke(sync::announceCleared);
     }
 
     private static String scope(String tenant, Route route) {

@@ -24,6 +24,11 @@ public interface SimilarAnswers {
     /** The question's embedding; call off the event loop (a few ms of CPU). */
     float[] embed(String question);
 
+    /** The question's embedding if it is at hand without computing it (asked lately), else null. */
+    default float[] known(String question) {
+        return null;
+    }
+
     void index(String scope, String key, String question, float[] vector);
 
     /** Forgets an evicted entry, whatever its scope. */

@@ -77,6 +77,15 @@ public final class LocalSimilarAnswers implements SimilarAnswers {
         return v;
     }
 
+    @Override
+    public float[] known(String question) {
+        float[] v;
+        synchronized (recent) {
+            v = recent.get(question);
+        }
+        return v == null ? null : v.clone();
+    }
+
     /** A key already held is not put again: its key is the fingerprint of the same question. */
     @Override
     public void index(String scope, String key, String question, float[] vector) {

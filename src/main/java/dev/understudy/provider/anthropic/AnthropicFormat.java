@@ -16,6 +16,7 @@ import dev.understudy.chat.ToolCall;
 import dev.understudy.chat.Usage;
 import dev.understudy.provider.Failure;
 import dev.understudy.provider.ProviderException;
+import dev.understudy.provider.json.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -275,7 +276,7 @@ public final class AnthropicFormat {
         public List<ChatChunk> decode(String eventName, String data) {
             JsonNode json;
             try {
-                json = data == null || data.isBlank() ? null : MAPPER.readTree(data);
+                json = data == null || data.isBlank() ? null : Json.tree(data);
             } catch (JsonProcessingException e) {
                 throw new ProviderException(Failure.MALFORMED, "Anthropic stream event is not JSON: "
                         + e.getOriginalMessage());

@@ -332,7 +332,7 @@ public final class BedrockFormat {
 
         private static JsonNode payload(EventStreamDecoder.Message message, String type) {
             try {
-                JsonNode json = Json.MAPPER.readTree(message.payload());
+                JsonNode json = Json.tree(message.payload());
                 if (json != null && json.isObject()) {
                     return json;
                 }

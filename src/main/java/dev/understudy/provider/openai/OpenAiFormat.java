@@ -233,7 +233,7 @@ public final class OpenAiFormat {
     public static List<ChatChunk> chunks(String data) {
         JsonNode json;
         try {
-            json = Json.MAPPER.readTree(data);
+            json = Json.tree(data);
         } catch (Exception e) {
             throw new ProviderException(Failure.MALFORMED, "malformed stream event");
         }
