@@ -9,7 +9,8 @@
 # transaction.xa, jdk.jfr, jdk.unsupported), plus the ones loaded only as services or at run time: DNS
 # through JNDI (jdk.naming.dns), extra charsets, jdk.crypto.ec, jdk.zipfs, jdk.net. No jdk.compiler (only
 # Vert.x's annotation processor refers to it). Stripped of debug symbols, man pages and headers, modules
-# compressed. If the gateway gains a library that needs another module, add it here.
+# compressed. If the gateway gains a library that needs another module, add it here (JlinkModulesIT runs
+# jdeps over target/quarkus-app in `./mvnw verify` and fails on a module missing from this list).
 set -euo pipefail
 
 out=${1:?usage: $0 OUT_DIR}
