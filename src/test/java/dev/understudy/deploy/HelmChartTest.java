@@ -145,8 +145,7 @@ class HelmChartTest {
                 .noneMatch(e -> String.valueOf(e.get("name")).startsWith("QUARKUS_OTEL_"));
 
         Map<String, Object> gateway = gatewayContainer(Chart.render(List.of(), Map.of(
-                "tracing.endpoint", "http://otel-collector.observability:4318", "tracing.protocol", "http/protobuf"))
-                .one("Deployment"));
+                "tracing.endpoint", "http://otel-collector.observability:4318")).one("Deployment"));
         assertThat(GatewayPodChecks.env(gateway, "QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT"))
                 .isEqualTo("http://otel-collector.observability:4318");
         assertThat(GatewayPodChecks.env(gateway, "QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL")).isEqualTo("http/protobuf");
@@ -158,8 +157,11 @@ class HelmChartTest {
     void refusesATracingEndpointThatIsNotAUrlOrAnUnknownProtocol() {
         assertThatThrownBy(() -> Chart.render(List.of(), Map.of("tracing.endpoint", "otel-collector:4317")))
                 .hasMessageContaining("tracing");
-        assertThatThrownBy(() -> Chart.render(List.of(), Map.of("tracing.endpoint", "http://c:4317",
+        assertThatThrownBy(() -> Chart.render(List.of(), Map.of("tracing.endpoint", "http://c:4318",
                 "tracing.protocol", "http/json"))).hasMessageContaining("protocol");
+        // the gateway has no gRPC exporter
+        assertThatThrownBy(() -> Chart.render(List.of(), Map.of("tracing.endpoint", "http://c:4317",
+                "tracing.protocol", "grpc"))).hasMessageContaining("protocol");
     }
 
     @Test

@@ -106,7 +106,7 @@ class KustomizeTest {
     void tracingStaysOffUntilAnOverlaySetsTheOtlpEndpoint() throws Exception {
         assertThat(tracingSettings(kustomize("service")))
                 .containsEntry("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", "")
-                .containsEntry("QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
+                .containsEntry("QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
 
         Path overlay = Tools.workDir("kustomize-tracing");
         Files.writeString(overlay.resolve("kustomization.yaml"), """
@@ -119,7 +119,6 @@ class KustomizeTest {
                     behavior: merge
                     literals:
                       - QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector.observability:4318
-                      - QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
                 """.formatted(overlay.relativize(KUSTOMIZE.resolve("overlays/service"))));
         Manifests traced = render(overlay, "tracing");
         assertThat(tracingSettings(traced))

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * 200 with an empty {@code ExportTraceServiceResponse}, decoding nothing, so the sink costs the machine as little
  * as possible. JDK only, runnable as a source file:
  * <pre>java src/test/java/dev/understudy/testing/OtlpSink.java 4318</pre>
- * then start the gateway with {@code -Dquarkus.otel.exporter.otlp.endpoint=http://127.0.0.1:4318
- * -Dquarkus.otel.exporter.otlp.protocol=http/protobuf}. On exit (Ctrl-C, SIGTERM) it prints how many export
+ * then start the gateway with {@code -Dquarkus.otel.exporter.otlp.endpoint=http://127.0.0.1:4318} (OTLP/HTTP,
+ * the gateway's only protocol). On exit (Ctrl-C, SIGTERM) it prints how many export
  * requests and bytes it took.
  */
 public final class OtlpSink {

@@ -32,8 +32,8 @@ public class TracingProfile implements QuarkusTestProfile {
         @Override
         public Map<String, String> start() {
             receiver = OtlpReceiver.start();
+            // no protocol: http/protobuf is the gateway's default
             return Map.of("quarkus.otel.exporter.otlp.endpoint", receiver.endpoint(),
-                    "quarkus.otel.exporter.otlp.protocol", "http/protobuf",
                     "quarkus.otel.bsp.schedule.delay", "50ms");
         }
 
