@@ -213,6 +213,10 @@ auth.enabled is false.
     - name: JAVA_TOOL_OPTIONS
       value: {{ . | quote }}
     {{- end }}
+    {{- with .Values.gateway.eventLoops }}
+    - name: QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE
+      value: {{ . | quote }}
+    {{- end }}
     {{- if .Values.providerKeys.existingSecret }}
     {{- range $var, $key := .Values.providerKeys.env }}
     - name: {{ $var }}

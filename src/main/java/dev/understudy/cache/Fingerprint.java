@@ -1,5 +1,6 @@
 package dev.understudy.cache;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +10,8 @@ import dev.understudy.chat.Part;
 import dev.understudy.chat.Tool;
 import dev.understudy.chat.ToolCall;
 import dev.understudy.provider.json.Json;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -16,7 +19,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The cache key of a request: a SHA-256 over everything that changes the answer — tenant, route,
@@ -33,66 +35,125 @@ public final class Fingerprint {
     private Fingerprint() {
     }
 
+    /**
+     * The key, as hex. The canonical form is written straight into the digest (no tree, no byte array): it
+     * runs once per answer on the cache writer thread. Its bytes are those of earlier releases, so answers
+     * stored in Redis by them keep matching (FingerprintTest).
+     */
     public static String of(String tenant, String route, ChatRequest r) {
-        ObjectNode canon = Json.object();
-        canon.put("tenant", tenant == null ? "" : tenant).put("route", route);
-        ArrayNode messages = canon.putArray("messages");
-        for (Message m : r.messages()) {
-            ObjectNode n = messages.addObject().put("role", m.role());
-            if (m.content() != null) {
-                ArrayNode parts = n.putArray("content");
-                for (Part p : m.content()) {
-                    if (p instanceof Part.Text t) {
-                        parts.add(normalise(t.text()));
-                    } else if (p instanceof Part.Image img) {
-                        parts.add("image:" + img.asUrl());
+        MessageDigest digest = sha256();
+        try (JsonGenerator g = Json.generator(new OutputStream() {
+            @Override
+            public void write(int b) {
+                digest.update((byte) b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                digest.update(b, off, len);
+            }
+        })) {
+            g.writeStartObject();
+            g.writeStringField("tenant", tenant == null ? "" : tenant);
+            g.writeStringField("route", route);
+            g.writeArrayFieldStart("messages");
+            for (Message m : r.messages()) {
+                message(g, m);
+            }
+            g.writeEndArray();
+            if (r.tools() != null) {
+                g.writeArrayFieldStart("tools");
+                for (Tool t : r.tools()) {
+                    g.writeStartObject();
+                    g.writeStringField("name", t.name());
+                    g.writeStringField("description", t.description());
+                    field(g, "parameters", sorted(t.parameters()));
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            field(g, "tool_choice", sorted(r.toolChoice()));
+            field(g, "response_format", sorted(r.responseFormat()));
+            if (r.temperature() != null) {
+                g.writeNumberField("temperature", r.temperature());
+            }
+            if (r.topP() != null) {
+                g.writeNumberField("top_p", r.topP());
+            }
+            if (r.maxTokens() != null) {
+                g.writeNumberField("max_tokens", r.maxTokens());
+            }
+            if (r.seed() != null) {
+                g.writeNumberField("seed", r.seed());
+            }
+            if (r.stop() != null) {
+                g.writeArrayFieldStart("stop");
+                for (String stop : r.stop()) {
+                    g.writeString(stop);
+                }
+                g.writeEndArray();
+            }
+            if (r.extra() != null) {
+                Map<String, JsonNode> extra = new TreeMap<>();
+                r.extra().properties().forEach(e -> {
+                    if (!IGNORED_EXTRA.contains(e.getKey())) {
+                        extra.put(e.getKey(), sorted(e.getValue()));
                     }
+                });
+                g.writeObjectFieldStart("extra");
+                for (Map.Entry<String, JsonNode> e : extra.entrySet()) {
+                    field(g, e.getKey(), e.getValue());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write a cache key", e); // a digest does not fail
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static void message(JsonGenerator g, Message m) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("role", m.role());
+        if (m.content() != null) {
+            g.writeArrayFieldStart("content");
+            for (Part p : m.content()) {
+                if (p instanceof Part.Text t) {
+                    g.writeString(normalise(t.text()));
+                } else if (p instanceof Part.Image img) {
+                    g.writeString("image:" + img.asUrl());
                 }
             }
-            if (m.name() != null) {
-                n.put("name", m.name());
+            g.writeEndArray();
+        }
+        if (m.name() != null) {
+            g.writeStringField("name", m.name());
+        }
+        if (m.toolCalls() != null) {
+            g.writeArrayFieldStart("tool_calls");
+            for (ToolCall c : m.toolCalls()) {
+                g.writeStartObject();
+                g.writeStringField("name", c.name());
+                g.writeStringField("arguments", c.arguments());
+                g.writeEndObject();
             }
-            if (m.toolCalls() != null) {
-                ArrayNode calls = n.putArray("tool_calls");
-                for (ToolCall c : m.toolCalls()) {
-                    calls.addObject().put("name", c.name()).put("arguments", c.arguments());
-                }
-            }
-            if (m.toolCallId() != null) {
-                n.put("tool_call_id", m.toolCallId());
-            }
+            g.writeEndArray();
         }
-        if (r.tools() != null) {
-            ArrayNode tools = canon.putArray("tools");
-            for (Tool t : r.tools()) {
-                ObjectNode tool = tools.addObject().put("name", t.name()).put("description", t.description());
-                tool.set("parameters", sorted(t.parameters()));
-            }
+        if (m.toolCallId() != null) {
+            g.writeStringField("tool_call_id", m.toolCallId());
         }
-        canon.set("tool_choice", sorted(r.toolChoice()));
-        canon.set("response_format", sorted(r.responseFormat()));
-        putNumber(canon, "temperature", r.temperature());
-        putNumber(canon, "top_p", r.topP());
-        if (r.maxTokens() != null) {
-            canon.put("max_tokens", r.maxTokens());
+        g.writeEndObject();
+    }
+
+    /** A field whose value may be absent: written as null, as a tree's {@code set(name, null)} is. */
+    private static void field(JsonGenerator g, String name, JsonNode value) throws IOException {
+        g.writeFieldName(name);
+        if (value == null) {
+            g.writeNull();
+        } else {
+            Json.write(g, value);
         }
-        if (r.seed() != null) {
-            canon.put("seed", r.seed());
-        }
-        if (r.stop() != null) {
-            ArrayNode stop = canon.putArray("stop");
-            r.stop().forEach(stop::add);
-        }
-        if (r.extra() != null) {
-            Map<String, JsonNode> extra = new TreeMap<>();
-            r.extra().properties().forEach(e -> {
-                if (!IGNORED_EXTRA.contains(e.getKey())) {
-                    extra.put(e.getKey(), sorted(e.getValue()));
-                }
-            });
-            extra.forEach(canon.putObject("extra")::set);
-        }
-        return sha256(Json.bytes(canon));
     }
 
     /** The text a similar lookup compares: the last user turn. */
@@ -106,17 +167,46 @@ public final class Fingerprint {
         return "";
     }
 
-    /** Compiled once: String.replaceAll compiled it for every stored answer (seen in allocation profiles). */
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
-
+    /**
+     * Stripped, with every run of whitespace ({@code \\s}: space, tab, line feed, vertical tab, form feed,
+     * carriage return) made one space. Text that is already so (most) is returned as it is, without a copy.
+     */
     static String normalise(String text) {
-        return text == null ? "" : WHITESPACE.matcher(text.strip()).replaceAll(" ");
+        if (text == null) {
+            return "";
+        }
+        String s = text.strip();
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (space(c) && (c != ' ' || i + 1 < n && space(s.charAt(i + 1)))) {
+                break; // the first place that changes
+            }
+            i++;
+        }
+        if (i == n) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(n).append(s, 0, i);
+        boolean inSpace = false;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (space(c)) {
+                if (!inSpace) {
+                    b.append(' ');
+                }
+                inSpace = true;
+            } else {
+                b.append(c);
+                inSpace = false;
+            }
+        }
+        return b.toString();
     }
 
-    private static void putNumber(ObjectNode n, String field, Double v) {
-        if (v != null) {
-            n.put(field, v);
-        }
+    private static boolean space(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     /** Object keys in a stable order, so that {"a":1,"b":2} and {"b":2,"a":1} give one key. */
@@ -142,9 +232,9 @@ public final class Fingerprint {
         return node;
     }
 
-    private static String sha256(byte[] bytes) {
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -158,7 +158,13 @@ public final class Json {
         }
     }
 
-    private static void write(JsonGenerator g, JsonNode node) throws IOException {
+    /** A generator with the mapper's settings, writing to {@code out}. */
+    public static JsonGenerator generator(OutputStream out) throws IOException {
+        return FACTORY.createGenerator(out);
+    }
+
+    /** Writes {@code node} to {@code g}, as the mapper would. */
+    public static void write(JsonGenerator g, JsonNode node) throws IOException {
         switch (node.getNodeType()) {
             case OBJECT -> {
                 g.writeStartObject();
