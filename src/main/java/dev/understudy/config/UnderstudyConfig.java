@@ -123,7 +123,6 @@ public interface UnderstudyConfig {
          * request — only where that list is served by the same process as chat (e.g. a self-hosted server).
          */
         @WithDefault("chat")
-        @jakarta.validation.constraints.Pattern(regexp = "chat|models", message = "must be chat or models")
         String probe();
 
         /** Upstream connections kept per provider endpoint. */
@@ -316,7 +315,6 @@ public interface UnderstudyConfig {
     interface CircuitBreaker {
         @WithName("failure-threshold")
         @WithDefault("5")
-        @jakarta.validation.constraints.Min(1)
         int failureThreshold();
 
         /** Open → first trial; doubles after each failed trial. */

@@ -38,6 +38,7 @@ public class RouteTable {
     private static final Set<String> TYPES = Set.of("openai", "anthropic", "bedrock", "vertex", "azure-openai",
             "mock");
     private static final Set<String> STRATEGIES = Set.of("fallback", "cost", "latency");
+    private static final List<String> PROBES = List.of("chat", "models");
     private static final Set<String> VENDOR_HOSTS = Set.of("api.openai.com", "api.anthropic.com");
 
     private final Map<String, Route> routes;
@@ -63,6 +64,10 @@ public class RouteTable {
             UnderstudyConfig.Provider p = e.getValue();
             if (!TYPES.contains(p.type())) {
                 problems.add("understudy.providers." + name + ".type: '" + p.type() + "' is not one of " + TYPES);
+                continue;
+            }
+            if (!PROBES.contains(p.probe())) {
+                problems.add("understudy.providers." + name + ".probe: '" + p.probe() + "' is not one of " + PROBES);
                 continue;
             }
             if (!"mock".equals(p.type()) && "openai".equals(p.type()) && p.baseUrl().isEmpty()) {
@@ -104,6 +109,9 @@ public class RouteTable {
                 continue;
             }
             adapters.put(name, new ChaosAdapter(name, factory.create(name, p), chaos));
+        }
+        if (config.circuitBreaker().failureThreshold() < 1) {
+            problems.add("understudy.circuit-breaker.failure-threshold must be 1 or more");
         }
         Map<String, Route> resolved = new LinkedHashMap<>();
         UnderstudyConfig.Defaults d = config.defaults();

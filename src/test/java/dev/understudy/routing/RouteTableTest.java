@@ -77,6 +77,19 @@ class RouteTableTest {
     }
 
     @Test
+    void rejectsAnUnknownProbeAndAFailureThresholdBelowOne() {
+        assertThatThrownBy(() -> table(Map.of(
+                "understudy.providers.a.type", "mock",
+                "understudy.providers.a.probe", "ping",
+                "understudy.circuit-breaker.failure-threshold", "0",
+                "understudy.routes.r.targets[0].provider", "a",
+                "understudy.routes.r.targets[0].model", "m")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("understudy.providers.a.probe: 'ping' is not one of [chat, models]")
+                .hasMessageContaining("understudy.circuit-breaker.failure-threshold must be 1 or more");
+    }
+
+    @Test
     void switchesOffAVendorProviderWithoutAKeyAndARouteLeftWithoutTargets() {
         RouteTable t = table(Map.of(
                 "understudy.providers.openai.type", "openai",
