@@ -51,56 +51,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-COMPLETION='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}}'
-SSE='data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"bench-model","choices":[{"index":0,"delta":{"role":"assistant","content":"Hello!"},"finish_reason":null}]}\n\ndata: {"id":"c","object":"chat.completion.chunk","created":1,"model":"bench-model","choices":[{"index":0,"delta":{"content":" How can I help?"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
-cat > "$W/nginx.conf" <<EOF
-worker_processes 1;
-pid $W/nginx.pid;
-error_log $W/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  upstream up { server 127.0.0.1:$UP; keepalive 64; }
-  server {
-    listen 127.0.0.1:$UP;
-    location / { default_type application/json; return 200 '$COMPLETION'; }
-    location /sse/ { default_type text/event-stream; return 200 '$(printf "$SSE")'; }
-  }
-  server {
-    listen 127.0.0.1:$PX;
-    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-EOF
-nginx -p "$W" -c "$W/nginx.conf" -e "$W/nginx-error.log"
-
-# One gateway config for both modes: route bench (JSON upstream) and bench-stream (SSE upstream).
-# The emergency cache keeps the shipped defaults (on, similar lookup on) unless --no-cache.
-cat > "$W/gateway.yaml" <<EOF
-understudy:
-  providers:
-    up: { type: openai, base-url: "http://127.0.0.1:$UP/v1", api-key: bench }
-    up-sse: { type: openai, base-url: "http://127.0.0.1:$UP/sse/v1", api-key: bench }
-  routes:
-    bench:
-      targets: [ { provider: up, model: bench-model, timeout: 10s } ]
-    bench-stream:
-      targets: [ { provider: up-sse, model: bench-model, timeout: 10s } ]
-EOF
-[ "$CACHE" = off ] && printf '  cache: { enabled: false }\n' >> "$W/gateway.yaml"
-for m in plain stream; do
-  model=bench stream=false; [ $m = stream ] && model=bench-stream stream=true
-  cat > "$W/chat-$m.lua" <<EOF
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer bench"
-if os.getenv("PK_HOST") then
-  wrk.headers["x-portkey-provider"] = "openai"
-  wrk.headers["x-portkey-custom-host"] = os.getenv("PK_HOST")
-end
-wrk.body = '{"model":"$model","stream":$stream,"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello in one short sentence."}]}'
-EOF
-done
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
+start_nginx "$W" "$UP" "$PX"
+write_gateway_files "$W" "$UP" "$CACHE"
 
 if [ -n "$SHARED_LABEL" ]; then
   command -v redis-server >/dev/null || { echo "--shared-limits needs redis-server" >&2; exit 2; }

@@ -29,42 +29,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-COMPLETION='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}}'
-SSE='data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"bench-model","choices":[{"index":0,"delta":{"role":"assistant","content":"Hello!"},"finish_reason":null}]}\n\ndata: {"id":"c","object":"chat.completion.chunk","created":1,"model":"bench-model","choices":[{"index":0,"delta":{"content":" How can I help?"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
-cat > "$W/nginx.conf" <<EOF
-worker_processes 1;
-pid $W/nginx.pid;
-error_log $W/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  server {
-    listen 127.0.0.1:$UP;
-    location / { default_type application/json; return 200 '$COMPLETION'; }
-    location /sse/ { default_type text/event-stream; return 200 '$(printf "$SSE")'; }
-  }
-}
-EOF
-nginx -p "$W" -c "$W/nginx.conf" -e "$W/nginx-error.log"
-cat > "$W/gateway.yaml" <<EOF
-understudy:
-  providers:
-    up: { type: openai, base-url: "http://127.0.0.1:$UP/v1", api-key: bench }
-    up-sse: { type: openai, base-url: "http://127.0.0.1:$UP/sse/v1", api-key: bench }
-  routes:
-    bench:
-      targets: [ { provider: up, model: bench-model, timeout: 10s } ]
-    bench-stream:
-      targets: [ { provider: up-sse, model: bench-model, timeout: 10s } ]
-EOF
-[ "$CACHE" = off ] && printf '  cache: { enabled: false }\n' >> "$W/gateway.yaml"
-model=bench stream=false; [ "$MODE" = stream ] && model=bench-stream stream=true
-cat > "$W/chat.lua" <<EOF
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer bench"
-wrk.body = '{"model":"$model","stream":$stream,"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello in one short sentence."}]}'
-EOF
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
+start_nginx "$W" "$UP"
+write_gateway_files "$W" "$UP" "$CACHE"
 
 # shellcheck disable=SC2086 # JOPTS is a list of options
 java $JOPTS \
@@ -73,11 +41,11 @@ java $JOPTS \
 GPID=$!
 for _ in $(seq 1 3000); do curl -sf -o /dev/null "http://127.0.0.1:$GW/q/health/ready" && break; sleep 0.02; done
 URL="http://127.0.0.1:$GW/v1/chat/completions"
-wrk -t1 -c"$CONN" -d"${WARM}s" -s "$W/chat.lua" "$URL" > /dev/null
+wrk -t1 -c"$CONN" -d"${WARM}s" -s "$W/chat-$MODE.lua" "$URL" > /dev/null
 cpu() { awk '{print $14 + $15}' "/proc/$GPID/stat"; }  # utime + stime, in clock ticks
 jcmd "$GPID" JFR.start settings=profile name=load > /dev/null
 c0=$(cpu)
-wrk -t1 -c"$CONN" -d"${DUR}s" --latency -s "$W/chat.lua" "$URL" > "$W/wrk.txt"
+wrk -t1 -c"$CONN" -d"${DUR}s" --latency -s "$W/chat-$MODE.lua" "$URL" > "$W/wrk.txt"
 c1=$(cpu)
 jcmd "$GPID" JFR.dump name=load filename="$JFR" > /dev/null
 rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$GPID/status")

@@ -87,18 +87,20 @@ public final class Json {
      * like {@code MAPPER.readTree}; fails with the parser's {@link JsonProcessingException} on broken JSON.
      */
     public static JsonNode tree(byte[] json) throws JsonProcessingException {
-        try (JsonParser p = FACTORY.createParser(json)) {
-            return tree(p);
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read JSON from memory", e);
-        }
+        return read(() -> FACTORY.createParser(json));
     }
 
     /** As {@link #tree(byte[])}, from text. */
     public static JsonNode tree(String json) throws JsonProcessingException {
-        try (JsonParser p = FACTORY.createParser(json)) {
+        return read(() -> FACTORY.createParser(json));
+    }
+
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    private static JsonNode read(ParserSource source) throws JsonProcessingException {
+        try (JsonParser p = source.open()) {
             return tree(p);
         } catch (JsonProcessingException e) {
             throw e;
