@@ -59,8 +59,8 @@ public class EmergencyCache {
     private final long[] timers = {-1, -1};
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
     private final AnswerWriter<Answer> writer = new AnswerWriter<>(this::write,
-            () -> warn("emergency cache writer is behind", new IllegalStateException(
-                    AnswerWriter.LIMIT + " answers waiting; this one is not stored")));
+            () -> warn("emergency cache writer is behind: " + AnswerWriter.LIMIT
+                    + " answers waiting, the newest are not stored", (String) null));
     /** Keys this replica wrote lately; only the writer thread adds to it. */
     private final java.util.Map<String, Written> written = new java.util.concurrent.ConcurrentHashMap<>();
     private final long rewriteAfterMillis;
@@ -356,10 +356,15 @@ public class EmergencyCache {
     }
 
     private void warn(String what, Throwable e) {
+        warn(what, String.valueOf(e));
+    }
+
+    /** At most one warning every 10 s; {@code cause} null when {@code what} says it all. */
+    private void warn(String what, String cause) {
         long now = System.nanoTime();
         long last = lastWarn.get();
         if (now - last >= WARN_EVERY_NANOS && lastWarn.compareAndSet(last, now)) {
-            LOG.warnf("%s: %s (the gateway keeps answering from providers)", what, String.valueOf(e));
+            LOG.warnf("%s%s (the gateway keeps answering from providers)", what, cause == null ? "" : ": " + cause);
         }
     }
 }
