@@ -57,16 +57,14 @@ final class AnswerWriter<T> {
     }
 
     /**
-     * Runs {@code task} on the writer thread once the answers being written are through, dropping those
-     * still waiting (the cache is being cleared: they belong to before).
+     * Drops the answers waiting now (the cache is being cleared: they belong to before), then runs {@code task}
+     * on the writer thread, once the one answer it may be writing is through.
      */
     java.util.concurrent.CompletableFuture<Void> discardThen(Runnable task) {
-        return java.util.concurrent.CompletableFuture.runAsync(() -> {
-            while (queue.poll() != null) {
-                size.decrementAndGet();
-            }
-            task.run();
-        }, THREAD);
+        while (queue.poll() != null) {
+            size.decrementAndGet();
+        }
+        return java.util.concurrent.CompletableFuture.runAsync(task, THREAD);
     }
 
     /** Answers waiting to be written. */

@@ -79,6 +79,22 @@ abstract class LastResortsContract {
     }
 
     @Test
+    void aDifferentAnswerToTheSameQuestionReplacesTheStoredOneAtOnce() {
+        answeredOnceBy("Lyon.");
+        answeredOnceBy("Paris."); // moments later, another answer: not held back like a repeat of the same one
+        primary().setDefault(DOWN);
+        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        String served = null;
+        while (!"Paris.".equals(served) && System.nanoTime() < end) {
+            Response r = json().body(body("solo", question, false)).post("/v1/chat/completions");
+            served = "cache".equals(r.header("x-understudy-source"))
+                    ? r.jsonPath().getString("choices[0].message.content") : null;
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+        org.junit.jupiter.api.Assertions.assertEquals("Paris.", served);
+    }
+
+    @Test
     void replaysACachedAnswerAsAProperSseStream() {
         answeredOnceBy("Paris is the capital.");
         primary().setDefault(DOWN);
