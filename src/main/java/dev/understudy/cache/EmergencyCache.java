@@ -58,9 +58,12 @@ public class EmergencyCache {
     /** The backfill and sweep timers, cancelled on shutdown. */
     private final long[] timers = {-1, -1};
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
-    private final AnswerWriter<Answer> writer = new AnswerWriter<>(this::write,
-            () -> warn("emergency cache writer is behind: " + AnswerWriter.LIMIT
-                    + " answers waiting, the newest are not stored", (String) null));
+    private final AtomicLong droppedWrites = new AtomicLong();
+    private final AnswerWriter<Answer> writer = new AnswerWriter<>(this::write, () -> {
+        droppedWrites.incrementAndGet();
+        warn("emergency cache writer is behind: " + AnswerWriter.LIMIT + " answers waiting, the newest are not stored",
+                (String) null);
+    });
     /** Keys this replica wrote lately; only the writer thread adds to it. */
     private final java.util.Map<String, Written> written = new java.util.concurrent.ConcurrentHashMap<>();
     private final long rewriteAfterMillis;
@@ -89,6 +92,7 @@ public class EmergencyCache {
             sync.announceForgotten(List.of(key));
         });
         metrics.cacheBackfill(backfill::backlog, backfill::backfilled);
+        metrics.cacheWriter(writer::waiting, droppedWrites::get);
     }
 
     /**

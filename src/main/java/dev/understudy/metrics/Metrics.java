@@ -38,6 +38,8 @@ public class Metrics {
     // state shared between replicas (docs/shared-state.md)
     public static final String CACHE_BACKFILL_BACKLOG = "understudy.cache.backfill.backlog";
     public static final String CACHE_BACKFILLED = "understudy.cache.backfilled";
+    public static final String CACHE_WRITES_WAITING = "understudy.cache.writes.waiting";
+    public static final String CACHE_WRITES_DROPPED = "understudy.cache.writes.dropped";
     public static final String SHARED_STATE_LOCAL = "understudy.shared.state.local";
 
     private final MeterRegistry registry;
@@ -74,6 +76,14 @@ public class Metrics {
                 .register(registry);
         FunctionCounter.builder(CACHE_BACKFILLED, done, d -> d.get().doubleValue())
                 .description("Cached answers embedded after they were stored").register(registry);
+    }
+
+    /** Answers queued for the cache writer, and those left out because its queue was full. */
+    public void cacheWriter(java.util.function.Supplier<Number> waiting, java.util.function.Supplier<Number> dropped) {
+        Gauge.builder(CACHE_WRITES_WAITING, waiting).description("Answers waiting to be written to the emergency cache")
+                .register(registry);
+        FunctionCounter.builder(CACHE_WRITES_DROPPED, dropped, d -> d.get().doubleValue())
+                .description("Answers not stored because the cache writer's queue was full").register(registry);
     }
 
     /** 1 while {@code what} (budget, rate) is counted by this replica alone because Redis does not answer. */

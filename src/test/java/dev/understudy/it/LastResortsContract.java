@@ -92,6 +92,9 @@ abstract class LastResortsContract {
             java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
         }
         org.junit.jupiter.api.Assertions.assertEquals("Paris.", served);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("understudy_cache_writes_waiting"))
+                .body(org.hamcrest.Matchers.containsString("understudy_cache_writes_dropped_total 0.0"));
     }
 
     @Test
