@@ -4,6 +4,7 @@ import dev.understudy.chat.ChatRequest;
 import dev.understudy.chat.ChatResponse;
 import dev.understudy.config.UnderstudyConfig;
 import dev.understudy.metrics.Metrics;
+import dev.understudy.resilience.WarnGate;
 import dev.understudy.routing.Route;
 import dev.understudy.routing.Target;
 import io.quarkus.runtime.StartupEvent;
@@ -34,7 +35,6 @@ import org.jboss.logging.Logger;
 public class EmergencyCache {
 
     private static final Logger LOG = Logger.getLogger(EmergencyCache.class);
-    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
     /** How often the backlog is looked at (it is also worked off after every store). */
     private static final Duration BACKFILL_EVERY = Duration.ofSeconds(1);
     /** The same answer to the same request is written at most once in this long. */
@@ -57,7 +57,7 @@ public class EmergencyCache {
     private final io.vertx.core.Vertx vertx;
     /** The backfill and sweep timers, cancelled on shutdown. */
     private final long[] timers = {-1, -1};
-    private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private final WarnGate warnings = new WarnGate(Duration.ofSeconds(10));
     private final AtomicLong droppedWrites = new AtomicLong();
     private final AnswerWriter<Answer> writer = new AnswerWriter<>(this::write, () -> {
         droppedWrites.incrementAndGet();
@@ -365,9 +365,7 @@ public class EmergencyCache {
 
     /** At most one warning every 10 s; {@code cause} null when {@code what} says it all. */
     private void warn(String what, String cause) {
-        long now = System.nanoTime();
-        long last = lastWarn.get();
-        if (now - last >= WARN_EVERY_NANOS && lastWarn.compareAndSet(last, now)) {
+        if (warnings.open()) {
             LOG.warnf("%s%s (the gateway keeps answering from providers)", what, cause == null ? "" : ": " + cause);
         }
     }

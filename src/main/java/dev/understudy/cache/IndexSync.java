@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.understudy.provider.json.Json;
 import dev.understudy.resilience.KeptSubscription;
+import dev.understudy.resilience.WarnGate;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.ShutdownEvent;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -37,7 +37,6 @@ public class IndexSync {
 
     static final String CHANNEL = "understudy:cache:index";
     private static final Logger LOG = Logger.getLogger(IndexSync.class);
-    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
     /** What a replica does with its peers' announcements. */
     public interface Listener {
@@ -53,7 +52,7 @@ public class IndexSync {
     }
 
     private final String origin = UUID.randomUUID().toString();
-    private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private final WarnGate warnings = new WarnGate(Duration.ofSeconds(10));
     private final ReactivePubSubCommands<String> pubsub;
     private volatile Listener listener;
     private KeptSubscription subscription;
@@ -163,9 +162,7 @@ public class IndexSync {
     }
 
     private void warn(String what, Throwable e) {
-        long now = System.nanoTime();
-        long last = lastWarn.get();
-        if (now - last >= WARN_EVERY_NANOS && lastWarn.compareAndSet(last, now)) {
+        if (warnings.open()) {
             LOG.warnf("similar index: %s: %s (each replica keeps its own index meanwhile; further warnings "
                     + "suppressed for 10 s)", what, e.toString());
         }

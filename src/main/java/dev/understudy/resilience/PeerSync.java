@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.faulttolerance.Fallback;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -37,11 +36,10 @@ public class PeerSync {
 
     static final String CHANNEL = "understudy:health";
     private static final Logger LOG = Logger.getLogger(PeerSync.class);
-    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final String origin = UUID.randomUUID().toString();
     private final Map<String, Target> targets = new HashMap<>();
-    private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private final WarnGate warnings = new WarnGate(Duration.ofSeconds(10));
     private KeptSubscription subscription;
     private ReactivePubSubCommands<String> pubsub;
 
@@ -123,9 +121,7 @@ public class PeerSync {
     }
 
     private void warn(String what, Throwable e) {
-        long now = System.nanoTime();
-        long last = lastWarn.get();
-        if (now - last >= WARN_EVERY_NANOS && lastWarn.compareAndSet(last, now)) {
+        if (warnings.open()) {
             LOG.warnf("peer sync: %s: %s (further peer sync warnings suppressed for 10 s)", what, e.toString());
         }
     }
