@@ -123,20 +123,31 @@ public class ActiveProber {
 
     /** A trial sent to the group's first target; its outcome decides every breaker of the group. */
     private Uni<Void> trial(Route route, List<Target> group) {
+        return probe(route, group, "trial", "trial",
+                () -> group.forEach(t -> t.health().breaker().onSuccess()),
+                e -> group.forEach(t -> t.health().onFailure(e))); // reopens, delay doubled (a 429 cools down instead)
+    }
+
+    /**
+     * One call to the group's first target, counted and traced as a probe of {@code kind} for the whole group;
+     * then {@code alive} or {@code failed}. Never fails.
+     */
+    private Uni<Void> probe(Route route, List<Target> group, String kind, String what, Runnable alive,
+            java.util.function.Consumer<ProviderException> failed) {
         Target sent = group.get(0);
         long start = System.nanoTime();
         Span span = spans.startProbe(sent);
-        return AttemptSpans.within(span, () -> call(route, sent)).map(alive -> {
-            record(sent, group, "trial", true, start, null);
+        return AttemptSpans.within(span, () -> call(route, sent)).map(answer -> {
+            record(sent, group, kind, true, start, null);
             spans.ended(span, "ok", false);
-            group.forEach(t -> t.health().breaker().onSuccess());
+            alive.run();
             return (Void) null;
         }).onFailure().recoverWithItem(failure -> {
             ProviderException e = asProviderException(failure);
-            record(sent, group, "trial", false, start, e);
+            record(sent, group, kind, false, start, e);
             spans.failed(span, e, false);
-            group.forEach(t -> t.health().onFailure(e)); // reopens, delay doubled (a 429 cools down instead)
-            LOG.debugf("trial of %s failed: %s", sent.id(), e.getMessage());
+            failed.accept(e);
+            LOG.debugf("%s of %s failed: %s", what, sent.id(), e.getMessage());
             return null;
         });
     }
@@ -175,24 +186,12 @@ public class ActiveProber {
     }
 
     private Uni<Void> idleCheck(Route route, List<Target> group) {
-        Target sent = group.get(0);
-        long start = System.nanoTime();
-        Span span = spans.startProbe(sent);
-        return AttemptSpans.within(span, () -> call(route, sent)).map(alive -> {
-            record(sent, group, "idle", true, start, null);
-            spans.ended(span, "ok", false);
-            return (Void) null;
-        }).onFailure().recoverWithItem(failure -> {
-            ProviderException e = asProviderException(failure);
-            record(sent, group, "idle", false, start, e);
-            spans.failed(span, e, false);
+        return probe(route, group, "idle", "idle check", () -> { }, e -> {
             for (Target t : group) {
                 if (t.health().breaker().state() == CircuitBreaker.State.CLOSED) { // counts like a request's
                     t.health().onFailure(e);
                 }
             }
-            LOG.debugf("idle check of %s failed: %s", sent.id(), e.getMessage());
-            return null;
         });
     }
 
