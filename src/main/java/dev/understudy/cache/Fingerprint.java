@@ -11,7 +11,6 @@ import dev.understudy.chat.Tool;
 import dev.understudy.chat.ToolCall;
 import dev.understudy.provider.json.Json;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -42,17 +41,7 @@ public final class Fingerprint {
      */
     public static String of(String tenant, String route, ChatRequest r) {
         MessageDigest digest = sha256();
-        try (JsonGenerator g = Json.generator(new OutputStream() {
-            @Override
-            public void write(int b) {
-                digest.update((byte) b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                digest.update(b, off, len);
-            }
-        })) {
+        try (JsonGenerator g = Json.generator(digest::update)) {
             g.writeStartObject();
             g.writeStringField("tenant", tenant == null ? "" : tenant);
             g.writeStringField("route", route);

@@ -64,17 +64,7 @@ public final class Json {
 
     /** Appends the JSON text of {@code node} to {@code b}; returns {@code b}. */
     public static Buffer appendTo(Buffer b, JsonNode node) {
-        try (JsonGenerator g = FACTORY.createGenerator(new OutputStream() {
-            @Override
-            public void write(int c) {
-                b.appendByte((byte) c);
-            }
-
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                b.appendBytes(bytes, offset, length);
-            }
-        })) {
+        try (JsonGenerator g = generator(b::appendBytes)) {
             write(g, node);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise JSON", e);
@@ -160,9 +150,25 @@ public final class Json {
         }
     }
 
-    /** A generator with the mapper's settings, writing to {@code out}. */
-    public static JsonGenerator generator(OutputStream out) throws IOException {
-        return FACTORY.createGenerator(out);
+    /** Where a generator's bytes go: a buffer, a digest. */
+    @FunctionalInterface
+    public interface ByteSink {
+        void write(byte[] bytes, int offset, int length);
+    }
+
+    /** A generator with the mapper's settings, writing to {@code sink}. */
+    public static JsonGenerator generator(ByteSink sink) throws IOException {
+        return FACTORY.createGenerator(new OutputStream() {
+            @Override
+            public void write(int b) {
+                sink.write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                sink.write(bytes, offset, length);
+            }
+        });
     }
 
     /** Writes {@code node} to {@code g}, as the mapper would. */
