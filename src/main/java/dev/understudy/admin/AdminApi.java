@@ -19,7 +19,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
  * the Service need not expose), or nowhere ({@code understudy.auth.admin-enabled=false}). Wherever it is not
  * served, the main port answers 404 for {@code /admin/*}.
  */
-@ApplicationScoped
+@Singleton
 public class AdminApi {
 
     private static final Logger LOG = Logger.getLogger(AdminApi.class);

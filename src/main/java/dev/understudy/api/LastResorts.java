@@ -12,7 +12,7 @@ import dev.understudy.tracing.RequestSpans;
 import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerResponse;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Instant;
 
 /**
@@ -21,7 +21,7 @@ import java.time.Instant;
  * the wait queue (if the caller can wait) → the route's static answer → a 503 with Retry-After.
  * Every degraded answer says so: {@code x-understudy-source}, {@code degraded: true} and a notice.
  */
-@ApplicationScoped
+@Singleton
 public class LastResorts {
 
     public static final String CACHE_NOTICE = "Cached response due to high demand";

@@ -11,7 +11,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.inject.Instance;
@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
  * replica's similarity index follows the shared store ({@link IndexSync}); every embedding runs on one
  * thread, and an answer stored without a vector gets one later ({@link Backfill}).
  */
-@ApplicationScoped
+@Singleton
 public class EmergencyCache {
 
     private static final Logger LOG = Logger.getLogger(EmergencyCache.class);

@@ -9,7 +9,7 @@ import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -31,7 +31,7 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
  * skipped at once (the fallbacks). Built only when
  * {@code quarkus.redis.hosts} is set (an application-scoped bean is created on first use).
  */
-@ApplicationScoped
+@Singleton
 public class RedisCacheStore implements CacheStore {
 
 

@@ -15,7 +15,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ import org.jboss.logging.Logger;
  * breaker, so a dead fallback is known before a caller needs it. A busy healthy target is never checked,
  * and neither are its idle siblings on the same endpoint; a model-list check is sent once per endpoint.
  */
-@ApplicationScoped
+@Singleton
 public class ActiveProber {
 
     private static final Logger LOG = Logger.getLogger(ActiveProber.class);

@@ -4,7 +4,7 @@ import dev.understudy.provider.Failure;
 import dev.understudy.provider.ProviderException;
 import dev.understudy.routing.Target;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
@@ -16,7 +16,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  * programmatically built client is not a CDI bean that interceptors reach; so the timeout sits here, on
  * the one bean method every model-list check goes through. No breaker: the target's own breaker decides.
  */
-@ApplicationScoped
+@Singleton
 public class ModelListCheck {
 
     @Timeout(5000)

@@ -2,7 +2,7 @@ package dev.understudy.health;
 
 import dev.understudy.routing.Route;
 import dev.understudy.routing.RouteTable;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -14,7 +14,7 @@ import org.eclipse.microprofile.health.Readiness;
  * See docs/resilience.md, "Readiness and liveness", for why a provider outage alone should not take every replica out.
  */
 @Readiness
-@ApplicationScoped
+@Singleton
 public class RoutesReadiness implements HealthCheck {
 
     private final RouteTable routes;

@@ -7,7 +7,7 @@ import io.quarkus.redis.datasource.sortedset.ScoreRange;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -27,7 +27,7 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
  * expiry; adding, reading or finishing a request fails with {@link QueueUnavailableException} — a queue
  * cannot be made up in process — so the caller gets the next last resort, or a 503 when polling.
  */
-@ApplicationScoped
+@Singleton
 public class RedisQueueStore implements QueueStore {
 
 

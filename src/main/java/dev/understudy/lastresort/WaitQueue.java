@@ -16,7 +16,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
  * while a target of their route is available, one at a time so a recovering provider is not flooded —
  * until answered, rejected or expired. A claim per request makes it answered once across replicas.
  */
-@ApplicationScoped
+@Singleton
 public class WaitQueue {
 
     private static final Logger LOG = Logger.getLogger(WaitQueue.class);

@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * kept on them ({@link RouteMeters}, {@link TargetMeters}), so the request path does no lookups.
  * Tags stay low-cardinality: route, provider, model, outcome, source, reason, kind.
  */
-@ApplicationScoped
+@Singleton
 public class Metrics {
 
     public static final String REQUESTS = "understudy.requests";

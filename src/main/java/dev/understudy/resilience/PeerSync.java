@@ -10,7 +10,7 @@ import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
  * breaker delay, then signals are skipped at once (each replica decides alone meanwhile).
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class PeerSync {
 
     static final String CHANNEL = "understudy:health";

@@ -1,15 +1,14 @@
 package dev.understudy.resilience;
 
 import io.quarkus.arc.DefaultBean;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import jakarta.enterprise.inject.Produces;
 
 /**
  * The gateway's clock for breakers, cooldowns, deadlines and trial scheduling: the system's monotonic
  * clock, unless another {@link Ticker} bean replaces it (a test's hand-moved clock).
  */
-@ApplicationScoped
+@Singleton
 public class Tickers {
 
     @Produces

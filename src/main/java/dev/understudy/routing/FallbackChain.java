@@ -8,7 +8,7 @@ import dev.understudy.tracing.AttemptSpans;
 import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,7 +17,7 @@ import java.util.List;
  * with min(timeout, deadline left) → on failure ask {@link RetryPolicy}: same target after a wait, next
  * target, or back to the caller.
  */
-@ApplicationScoped
+@Singleton
 public class FallbackChain {
 
     private final RetryPolicy policy;

@@ -3,7 +3,7 @@ package dev.understudy.routing;
 import dev.understudy.config.UnderstudyConfig;
 import dev.understudy.provider.Failure;
 import dev.understudy.provider.ProviderException;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * target, or giving the error back to the caller — the table of docs/failure-semantics.md. Shared by the streaming
  * and non-streaming chains.
  */
-@ApplicationScoped
+@Singleton
 public class RetryPolicy {
 
     /** 429 without Retry-After: never more than two attempts a second on one target. */

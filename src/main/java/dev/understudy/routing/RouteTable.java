@@ -14,7 +14,7 @@ import dev.understudy.resilience.TargetHealth;
 import dev.understudy.resilience.Ticker;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
  * (so the shipped {@code default} route simply waits for keys while {@code demo} works).
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class RouteTable {
 
     private static final Logger LOG = Logger.getLogger(RouteTable.class);

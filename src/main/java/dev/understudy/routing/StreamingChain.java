@@ -4,13 +4,13 @@ import dev.understudy.chat.ChatRequest;
 import dev.understudy.resilience.Ticker;
 import dev.understudy.tracing.AttemptSpans;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Streaming requests: each one gets a {@link StreamSession}, the state machine that fails over
  * invisibly before the first content chunk and continues the answer on the next target after it.
  */
-@ApplicationScoped
+@Singleton
 public class StreamingChain {
 
     private final RetryPolicy policy;

@@ -4,7 +4,7 @@ import dev.understudy.api.OpenAiErrors;
 import dev.understudy.provider.json.Json;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 
 /**
@@ -12,7 +12,7 @@ import jakarta.enterprise.event.Observes;
  * endpoints check keys themselves, to answer in their own API's error shape; {@code /admin/*} is guarded by
  * {@link dev.understudy.admin.AdminApi}, wherever it is served.)
  */
-@ApplicationScoped
+@Singleton
 public class AdminGuard {
 
     private final Keys keys;

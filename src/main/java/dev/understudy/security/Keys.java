@@ -4,7 +4,7 @@ import dev.understudy.config.UnderstudyConfig;
 import dev.understudy.resilience.Ticker;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.http.HttpServerRequest;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
  * Gateway API keys: only their SHA-256 is configured; a presented key ({@code Authorization: Bearer …}
  * or {@code x-api-key}) is hashed and looked up. The admin key is separate and never a caller key.
  */
-@ApplicationScoped
+@Singleton
 public class Keys {
 
     private static final Logger LOG = Logger.getLogger(Keys.class);
