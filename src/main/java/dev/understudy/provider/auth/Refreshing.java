@@ -118,8 +118,7 @@ public abstract class Refreshing<T> {
                     .setConnectTimeout(5_000).setIdleTimeout(10_000);
             client().request(options)
                     .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
-                    .compose(resp -> resp.body().map(b -> new UpstreamClient.Reply(resp.statusCode(), resp::getHeader,
-                            b.toString())))
+                    .compose(resp -> resp.body().map(b -> new UpstreamClient.Reply(resp.statusCode(), resp::getHeader, b)))
                     .onComplete(ar -> {
                         if (ar.succeeded()) {
                             emitter.complete(ar.result());

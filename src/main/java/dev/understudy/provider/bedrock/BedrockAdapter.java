@@ -81,7 +81,7 @@ public final class BedrockAdapter implements ProviderAdapter {
                             throw refused(BedrockErrors.classify(reply.status(), reply.header(), reply.body()));
                         }
                         try {
-                            return BedrockFormat.fromConverseResponse(Json.tree(reply.body()));
+                            return BedrockFormat.fromConverseResponse(Json.tree(reply.bytes()));
                         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                             throw new ProviderException(Failure.MALFORMED, "malformed Converse response: "
                                     + e.getOriginalMessage());

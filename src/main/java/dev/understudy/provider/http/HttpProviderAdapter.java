@@ -97,7 +97,7 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
                 return fromEventStream(reply.body()); // some servers stream even when asked not to
             }
             try {
-                return fromProviderResponse(Json.tree(reply.body()));
+                return fromProviderResponse(Json.tree(reply.bytes()));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new ProviderException(Failure.MALFORMED, "malformed response body: " + e.getOriginalMessage());
             }

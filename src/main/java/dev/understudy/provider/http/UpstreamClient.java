@@ -60,7 +60,10 @@ public final class UpstreamClient {
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
                 .setConnectTimeout(5_000)
-                .setIdleTimeout(300) // seconds; our own idle-timeout acts long before this
+                // no connection idle timeout: the pool's keep-alive timeout (60 s) closes unused connections, and
+                // an answer that stalls meets the target's own timeouts first; without one, Netty's idle handler
+                // does not track every write
+                .setIdleTimeout(0)
                 .setDecompressionSupported(false)
                 .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE); // the attempt span propagates instead
         this.vertx = vertx;
@@ -88,8 +91,25 @@ public final class UpstreamClient {
         return stream(basePath + path, headers, body, SSE, terminal, false, errors);
     }
 
-    /** A whole (non-streaming) response: status, a header lookup and the body text. */
-    public record Reply(int status, java.util.function.Function<String, String> header, String body) {
+    /**
+     * A whole (non-streaming) response: status, a header lookup and the body as received. The JSON parser reads
+     * {@link #bytes()} (no decoding to text first); {@link #body()} decodes the text for errors and the rest.
+     */
+    public record Reply(int status, java.util.function.Function<String, String> header, Buffer raw) {
+
+        public Reply(int status, java.util.function.Function<String, String> header, String body) {
+            this(status, header, Buffer.buffer(body));
+        }
+
+        /** The body as UTF-8 text. */
+        public String body() {
+            return raw.toString();
+        }
+
+        /** The body's bytes. */
+        public byte[] bytes() {
+            return raw.getBytes();
+        }
     }
 
     /** A non-streaming POST; fails only with a connection failure. Cancelling resets the request. */
@@ -117,8 +137,7 @@ public final class UpstreamClient {
                     }
                 });
                 (body == null ? req.send() : req.send(Buffer.buffer(body)))
-                        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp::getHeader,
-                                b.toString())))
+                        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp::getHeader, b)))
                         .onComplete(r -> {
                             if (!finished.compareAndSet(false, true)) {
                                 return;
