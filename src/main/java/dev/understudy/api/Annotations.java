@@ -1,12 +1,13 @@
 package dev.understudy.api;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.understudy.provider.json.Json;
 import dev.understudy.routing.Attempt;
 import dev.understudy.routing.Target;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -63,31 +64,50 @@ public record Annotations(String route, Target answered, String source, boolean 
         }
     }
 
+    /** The {@code understudy} object as a tree, for bodies built as trees. */
     public ObjectNode toJson() {
-        ObjectNode o = Json.object().put("source", source);
+        return (ObjectNode) Json.tree(this::write);
+    }
+
+    /** Writes the field {@code understudy} with this object, at the end of a body. */
+    public void writeField(JsonGenerator g) throws IOException {
+        g.writeFieldName("understudy");
+        write(g);
+    }
+
+    /** Writes the {@code understudy} object: the one definition of its shape. */
+    public void write(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        Json.field(g, "source", source);
         if (answered != null) {
-            o.put("provider", answered.provider()).put("model", answered.model());
+            Json.field(g, "provider", answered.provider());
+            Json.field(g, "model", answered.model());
         }
-        o.put("fallback", fallback);
+        g.writeBooleanField("fallback", fallback);
         if (notice != null) {
-            o.put("notice", notice);
+            g.writeStringField("notice", notice);
         }
-        o.put("degraded", degraded);
+        g.writeBooleanField("degraded", degraded);
         if (cacheSimilarity != null) {
-            o.put("cache_similarity", Math.round(cacheSimilarity * 1000) / 1000.0);
+            g.writeNumberField("cache_similarity", Math.round(cacheSimilarity * 1000) / 1000.0);
         }
-        ArrayNode list = o.putArray("attempts");
+        g.writeArrayFieldStart("attempts");
         for (Attempt a : attempts) {
-            ObjectNode n = list.addObject().put("provider", a.provider()).put("model", a.model())
-                    .put("outcome", a.outcome()).put("latency_ms", a.latencyMs());
+            g.writeStartObject();
+            Json.field(g, "provider", a.provider());
+            Json.field(g, "model", a.model());
+            Json.field(g, "outcome", a.outcome());
+            g.writeNumberField("latency_ms", a.latencyMs());
             if (a.status() > 0) {
-                n.put("status", a.status());
+                g.writeNumberField("status", a.status());
             }
             if (a.error() != null) {
-                n.put("error", a.error());
+                g.writeStringField("error", a.error());
             }
+            g.writeEndObject();
         }
-        return o;
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     /** Targets actually called; skipped ones (cooling down, breaker open) do not count. */

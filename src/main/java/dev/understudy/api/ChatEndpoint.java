@@ -110,32 +110,42 @@ public abstract class ChatEndpoint {
             return;
         }
         Buffer body = Buffer.buffer();
-        boolean[] over = new boolean[1];
-        long timer = ctx.vertx().setTimer(bodyTimeoutMillis, id -> {
-            if (!over[0]) { // a slowloris: headers in, body trickling or never coming
-                over[0] = true;
-                tooSlow(request);
-            }
-        });
+        boolean[] over = new boolean[1]; // answered already: too large or too slow
+        boolean[] ended = new boolean[1];
+        long[] timer = {-1};
         request.handler(chunk -> {
             if (over[0]) {
                 return;
             }
             if (body.length() + chunk.length() > maxBody) {
                 over[0] = true;
-                ctx.vertx().cancelTimer(timer);
                 tooLarge(request.response());
                 return;
             }
             body.appendBuffer(chunk);
         });
         request.endHandler(v -> {
-            ctx.vertx().cancelTimer(timer);
+            ended[0] = true;
+            if (timer[0] >= 0) {
+                ctx.vertx().cancelTimer(timer[0]);
+            }
             if (!over[0]) {
                 process(ctx, body, caller);
             }
         });
         request.resume();
+        // What already arrived with the headers is delivered in the event loop's next turn, queued before this
+        // check: most bodies have ended by then, and only the rest need the slowloris timer.
+        ctx.vertx().getOrCreateContext().runOnContext(v -> {
+            if (!ended[0] && !over[0]) {
+                timer[0] = ctx.vertx().setTimer(bodyTimeoutMillis, id -> {
+                    if (!over[0]) { // a slowloris: headers in, body trickling or never coming
+                        over[0] = true;
+                        tooSlow(request);
+                    }
+                });
+            }
+        });
     }
 
     private void process(RoutingContext ctx, Buffer body, Caller caller) {
@@ -218,7 +228,7 @@ public abstract class ChatEndpoint {
         Annotations.fromProvider(route.name(), result.answered(), result.fallback(), result.attempts(),
                 result.capped())
                 .writeHeaders(response.headers());
-        writeJson(response, 200, replies().answer(route, result));
+        writeBody(response, 200, replies().answerBody(route, result));
         if (!hints.noCache()) {
             cache.storeInBackground(route, hints.tenant(), chat, result.response(), result.answered());
         }
@@ -344,9 +354,19 @@ public abstract class ChatEndpoint {
         if (response.ended() || response.closed()) {
             return;
         }
+        writeBody(response, status, Json.buffer(json));
+    }
+
+    private static final CharSequence JSON_TYPE = io.vertx.core.http.HttpHeaders.createOptimized("application/json");
+
+    /** Sends a JSON text as the whole response. */
+    public static void writeBody(HttpServerResponse response, int status, Buffer json) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
         response.setStatusCode(status)
-                .putHeader("Content-Type", "application/json")
-                .end(Json.buffer(json));
+                .putHeader(io.vertx.core.http.HttpHeaders.CONTENT_TYPE, JSON_TYPE)
+                .end(json);
     }
 
     private static long parseLong(String s) {

@@ -5,6 +5,8 @@ import dev.understudy.chat.ToolCall;
 import dev.understudy.chat.Usage;
 import dev.understudy.routing.ChainResult;
 import dev.understudy.routing.Route;
+import dev.understudy.provider.json.Json;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
 
@@ -19,6 +21,11 @@ public interface Replies {
 
     /** A provider's answer, named after the target that gave it, with the {@code understudy} object. */
     ObjectNode answer(Route route, ChainResult result);
+
+    /** {@link #answer}'s JSON text, ready to send (an API may write it without building the tree). */
+    default Buffer answerBody(Route route, ChainResult result) {
+        return Json.buffer(answer(route, result));
+    }
 
     /** A complete answer from a last resort (cache or static). */
     ObjectNode lastResort(String model, String text, List<ToolCall> calls, Usage usage, Annotations a);

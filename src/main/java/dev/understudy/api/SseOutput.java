@@ -59,6 +59,20 @@ public final class SseOutput {
         return Json.appendTo(b.appendString("data: ", "UTF-8"), json).appendString("\n\n", "UTF-8");
     }
 
+    /** A {@code data:} event whose JSON {@code writer} writes straight into the buffer. */
+    public static Buffer event(Json.Writer writer) {
+        Buffer b = Buffer.buffer(256).appendBytes(DATA);
+        try (com.fasterxml.jackson.core.JsonGenerator g = Json.generator(b::appendBytes)) {
+            writer.write(g);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot serialise JSON", e);
+        }
+        return b.appendBytes(END);
+    }
+
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.UTF_8);
+
     public static Buffer raw(String text) {
         return Buffer.buffer(text.getBytes(StandardCharsets.UTF_8));
     }

@@ -1,5 +1,6 @@
 package dev.understudy.api.openai;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.understudy.api.Annotations;
 import dev.understudy.api.OpenAiErrors;
@@ -8,10 +9,13 @@ import dev.understudy.chat.ChatResponse;
 import dev.understudy.chat.Ids;
 import dev.understudy.chat.ToolCall;
 import dev.understudy.chat.Usage;
+import dev.understudy.provider.json.Json;
 import dev.understudy.provider.openai.OpenAiFormat;
 import dev.understudy.routing.ChainResult;
 import dev.understudy.routing.Route;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
 import java.util.List;
 
 /** OpenAI-format bodies for what the gateway decided. Pure: no I/O but the one stream replay. */
@@ -29,14 +33,22 @@ public final class OpenAiReplies implements Replies {
 
     @Override
     public ObjectNode answer(Route route, ChainResult result) {
+        return (ObjectNode) Json.tree(g -> writeAnswer(g, route, result));
+    }
+
+    @Override
+    public Buffer answerBody(Route route, ChainResult result) {
+        return Json.buffer(g -> writeAnswer(g, route, result));
+    }
+
+    private static void writeAnswer(JsonGenerator g, Route route, ChainResult result) throws IOException {
         ChatResponse r = result.response();
         ChatResponse named = new ChatResponse(r.id() != null ? r.id() : Ids.completionId(),
                 result.answered().model(), r.created(), r.content(), r.toolCalls(), r.finishReason(), r.usage(),
                 r.refusal());
-        ObjectNode json = OpenAiFormat.writeResponse(named);
-        json.set("understudy", Annotations.fromProvider(route.name(), result.answered(), result.fallback(),
-                result.attempts(), result.capped()).toJson());
-        return json;
+        Annotations a = Annotations.fromProvider(route.name(), result.answered(), result.fallback(),
+                result.attempts(), result.capped());
+        OpenAiFormat.writeResponse(g, named, a::writeField);
     }
 
     @Override

@@ -47,19 +47,20 @@ final class OpenAiSseWriter extends SseAnswerWriter {
 
     @Override
     protected void writeContent(ChatChunk chunk, Target target) {
-        out.write(SseOutput.event(null, OpenAiFormat.writeChunk(id, target.model(), created, chunk, first)));
+        boolean firstChunk = first;
+        out.write(SseOutput.event(g -> OpenAiFormat.writeChunk(g, id, target.model(), created, chunk, firstChunk,
+                null)));
         first = false;
     }
 
     @Override
     protected void writeFinish(ChatChunk finish, Target target, Annotations annotations) {
-        ObjectNode last = OpenAiFormat.writeChunk(id, target.model(), created,
-                new ChatChunk(first ? "" : null, null, finish.finishReason(), null), first);
-        last.set("understudy", annotations.toJson());
-        out.write(SseOutput.event(null, last));
+        boolean firstChunk = first;
+        out.write(SseOutput.event(g -> OpenAiFormat.writeChunk(g, id, target.model(), created,
+                new ChatChunk(firstChunk ? "" : null, null, finish.finishReason(), null), firstChunk, annotations::writeField)));
         if (includeUsage && finish.usage() != null) {
-            out.write(SseOutput.event(null, OpenAiFormat.writeChunk(id, target.model(), created,
-                    ChatChunk.finish(null, finish.usage()), false)));
+            out.write(SseOutput.event(g -> OpenAiFormat.writeChunk(g, id, target.model(), created,
+                    ChatChunk.finish(null, finish.usage()), false, null)));
         }
         out.end(SseOutput.raw(DONE));
     }

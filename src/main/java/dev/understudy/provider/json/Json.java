@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -147,6 +148,45 @@ public final class Json {
                 return NODES.pojoNode(p.getEmbeddedObject());
             default:
                 throw new JsonParseException(p, "Unexpected token " + t);
+        }
+    }
+
+    /** Writes one JSON value to a generator: the one definition of a shape that is sent often. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** The JSON text {@code writer} writes, in a Vert.x buffer: no tree in between. */
+    public static Buffer buffer(Writer writer) {
+        Buffer b = Buffer.buffer(512);
+        try (JsonGenerator g = generator(b::appendBytes)) {
+            writer.write(g);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise JSON", e);
+        }
+        return b;
+    }
+
+    /** What {@code writer} writes, as a tree (for the places that add to it); same values, same order. */
+    public static JsonNode tree(Writer writer) {
+        try (TokenBuffer tokens = new TokenBuffer(MAPPER, false)) {
+            writer.write(tokens);
+            try (JsonParser p = tokens.asParser()) {
+                return tree(p);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot build JSON", e);
+        }
+    }
+
+    /** Writes the field {@code name} with a text value, or null. */
+    public static void field(JsonGenerator g, String name, String value) throws IOException {
+        g.writeFieldName(name);
+        if (value == null) {
+            g.writeNull();
+        } else {
+            g.writeString(value);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.understudy.provider.openai;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +15,7 @@ import dev.understudy.chat.Usage;
 import dev.understudy.provider.Failure;
 import dev.understudy.provider.ProviderException;
 import dev.understudy.provider.json.Json;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -126,85 +128,129 @@ public final class OpenAiFormat {
     }
 
     public static ObjectNode writeResponse(ChatResponse r) {
-        ObjectNode body = Json.object()
-                .put("id", r.id())
-                .put("object", "chat.completion")
-                .put("created", r.created())
-                .put("model", r.model());
-        ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
-        ObjectNode message = choice.putObject("message").put("role", "assistant");
-        if (r.content() == null) {
-            message.putNull("content");
-        } else {
-            message.put("content", r.content());
-        }
+        return (ObjectNode) Json.tree(g -> writeResponse(g, r, null));
+    }
+
+    /**
+     * Writes a {@code chat.completion} object: the one definition of its shape. {@code more}, if not null, adds
+     * fields at its end (the gateway's {@code understudy} object).
+     */
+    public static void writeResponse(JsonGenerator g, ChatResponse r, Json.Writer more) throws IOException {
+        g.writeStartObject();
+        Json.field(g, "id", r.id());
+        g.writeStringField("object", "chat.completion");
+        g.writeNumberField("created", r.created());
+        Json.field(g, "model", r.model());
+        g.writeArrayFieldStart("choices");
+        g.writeStartObject();
+        g.writeNumberField("index", 0);
+        g.writeObjectFieldStart("message");
+        g.writeStringField("role", "assistant");
+        Json.field(g, "content", r.content());
         if (r.refusal() != null) {
-            message.put("refusal", r.refusal());
+            g.writeStringField("refusal", r.refusal());
         }
         if (r.toolCalls() != null && !r.toolCalls().isEmpty()) {
-            ArrayNode calls = message.putArray("tool_calls");
+            g.writeArrayFieldStart("tool_calls");
             for (ToolCall c : r.toolCalls()) {
-                ObjectNode call = calls.addObject().put("id", c.id()).put("type", "function");
-                call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
+                g.writeStartObject();
+                Json.field(g, "id", c.id());
+                g.writeStringField("type", "function");
+                g.writeObjectFieldStart("function");
+                Json.field(g, "name", c.name());
+                Json.field(g, "arguments", c.arguments());
+                g.writeEndObject();
+                g.writeEndObject();
             }
+            g.writeEndArray();
         }
-        choice.putNull("logprobs");
-        choice.put("finish_reason", r.finishReason());
+        g.writeEndObject();
+        g.writeNullField("logprobs");
+        Json.field(g, "finish_reason", r.finishReason());
+        g.writeEndObject();
+        g.writeEndArray();
         if (r.usage() != null) {
-            body.set("usage", usage(r.usage()));
+            g.writeFieldName("usage");
+            writeUsage(g, r.usage());
         }
-        return body;
+        if (more != null) {
+            more.write(g);
+        }
+        g.writeEndObject();
     }
 
     /** One {@code chat.completion.chunk}; {@code role} is sent with the first delta only. */
     public static ObjectNode writeChunk(String id, String model, long created, ChatChunk c, boolean first) {
-        ObjectNode body = Json.object()
-                .put("id", id)
-                .put("object", "chat.completion.chunk")
-                .put("created", created)
-                .put("model", model);
-        ArrayNode choices = body.putArray("choices");
+        return (ObjectNode) Json.tree(g -> writeChunk(g, id, model, created, c, first, null));
+    }
+
+    /**
+     * Writes one {@code chat.completion.chunk}: the one definition of its shape. {@code more}, if not null, adds
+     * fields at its end (the gateway's {@code understudy} object on the last chunk).
+     */
+    public static void writeChunk(JsonGenerator g, String id, String model, long created, ChatChunk c, boolean first,
+            Json.Writer more) throws IOException {
+        g.writeStartObject();
+        Json.field(g, "id", id);
+        g.writeStringField("object", "chat.completion.chunk");
+        g.writeNumberField("created", created);
+        Json.field(g, "model", model);
+        g.writeArrayFieldStart("choices");
         boolean usageOnly = c.usage() != null && !c.hasContent() && c.finishReason() == null;
         if (!usageOnly) {
-            ObjectNode choice = choices.addObject().put("index", 0);
-            ObjectNode delta = choice.putObject("delta");
+            g.writeStartObject();
+            g.writeNumberField("index", 0);
+            g.writeObjectFieldStart("delta");
             if (first) {
-                delta.put("role", "assistant");
+                g.writeStringField("role", "assistant");
             }
             if (c.text() != null) {
-                delta.put("content", c.text());
+                g.writeStringField("content", c.text());
             }
             if (c.toolCalls() != null) {
-                ArrayNode calls = delta.putArray("tool_calls");
+                g.writeArrayFieldStart("tool_calls");
                 for (ChatChunk.ToolCallDelta d : c.toolCalls()) {
-                    ObjectNode call = calls.addObject().put("index", d.index());
+                    g.writeStartObject();
+                    g.writeNumberField("index", d.index());
                     if (d.id() != null) {
-                        call.put("id", d.id()).put("type", "function");
+                        g.writeStringField("id", d.id());
+                        g.writeStringField("type", "function");
                     }
-                    ObjectNode fn = call.putObject("function");
+                    g.writeObjectFieldStart("function");
                     if (d.name() != null) {
-                        fn.put("name", d.name());
+                        g.writeStringField("name", d.name());
                     }
-                    fn.put("arguments", d.arguments() == null ? "" : d.arguments());
+                    g.writeStringField("arguments", d.arguments() == null ? "" : d.arguments());
+                    g.writeEndObject();
+                    g.writeEndObject();
                 }
+                g.writeEndArray();
             }
-            if (c.finishReason() == null) {
-                choice.putNull("finish_reason");
-            } else {
-                choice.put("finish_reason", c.finishReason());
-            }
+            g.writeEndObject();
+            Json.field(g, "finish_reason", c.finishReason());
+            g.writeEndObject();
         }
+        g.writeEndArray();
         if (usageOnly) {
-            body.set("usage", usage(c.usage()));
+            g.writeFieldName("usage");
+            writeUsage(g, c.usage());
         }
-        return body;
+        if (more != null) {
+            more.write(g);
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeUsage(JsonGenerator g, Usage u) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("prompt_tokens", u.promptTokens());
+        g.writeNumberField("completion_tokens", u.completionTokens());
+        g.writeNumberField("total_tokens", u.totalTokens());
+        g.writeEndObject();
     }
 
     public static ObjectNode usage(Usage u) {
-        return Json.object()
-                .put("prompt_tokens", u.promptTokens())
-                .put("completion_tokens", u.completionTokens())
-                .put("total_tokens", u.totalTokens());
+        return (ObjectNode) Json.tree(g -> writeUsage(g, u));
     }
 
     // ---- OpenAI -> canonical ----
