@@ -34,6 +34,7 @@ final class Alerts {
         forDurations.put("UnderstudyRouteDown", Duration.ofMinutes(2));
         forDurations.put("UnderstudyLastResortAnswers", Duration.ofMinutes(5));
         forDurations.put("UnderstudyQueueDepth", Duration.ofMinutes(10));
+        forDurations.put("UnderstudyCacheWritesDropped", Duration.ofMinutes(10));
         if (rulesPath != null) {
             try {
                 String alert = null;
@@ -112,6 +113,10 @@ final class Alerts {
             }
             if (e.getKey().equals("understudy_queue_depth") && e.getValue() > 100) {
                 out.put("UnderstudyQueueDepth", e.getValue());
+            }
+            if (e.getKey().equals("understudy_cache_writes_dropped_total")
+                    && e.getValue() > a.getOrDefault(e.getKey(), 0.0)) {
+                out.put("UnderstudyCacheWritesDropped", e.getValue() - a.getOrDefault(e.getKey(), 0.0));
             }
         }
         return out;

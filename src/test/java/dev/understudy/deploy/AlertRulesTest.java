@@ -28,13 +28,14 @@ class AlertRulesTest {
     private static final Path SCRAPE = Tools.FIXTURES.resolve("metrics-scrape.txt");
     private static final Duration PROMTOOL_LIMIT = Duration.ofMinutes(1);
     private static final List<String> ALERTS = List.of("UnderstudyFallbackInUse", "UnderstudyCircuitOpen",
-            "UnderstudyRouteDown", "UnderstudyLastResortAnswers", "UnderstudyQueueDepth");
+            "UnderstudyRouteDown", "UnderstudyLastResortAnswers", "UnderstudyQueueDepth",
+            "UnderstudyCacheWritesDropped");
 
     @Test
     void promtoolAcceptsThePlainRulesFile() throws Exception {
         String out = Tools.run(PROMTOOL_LIMIT, Tools.PROJECT, Tools.promtool().toString(), "check", "rules",
                 PLAIN_RULES.toString()).orFail();
-        assertThat(out).contains("SUCCESS: 5 rules found");
+        assertThat(out).contains("SUCCESS: 6 rules found");
     }
 
     @Test
@@ -54,7 +55,7 @@ class AlertRulesTest {
         Path file = Tools.workDir("promtool-chart").resolve("rules.yaml");
         Files.writeString(file, rendered);
         assertThat(Tools.run(PROMTOOL_LIMIT, Tools.PROJECT, Tools.promtool().toString(), "check", "rules",
-                file.toString()).orFail()).contains("SUCCESS: 5 rules found");
+                file.toString()).orFail()).contains("SUCCESS: 6 rules found");
         assertThat(promtoolTest("chart", rendered)).contains("SUCCESS");
     }
 
@@ -68,7 +69,7 @@ class AlertRulesTest {
         Path file = Tools.workDir("promtool-sidecar").resolve("rules.yaml");
         Files.writeString(file, rendered);
         assertThat(Tools.run(PROMTOOL_LIMIT, Tools.PROJECT, Tools.promtool().toString(), "check", "rules",
-                file.toString()).orFail()).contains("SUCCESS: 5 rules found");
+                file.toString()).orFail()).contains("SUCCESS: 6 rules found");
     }
 
     @Test
@@ -109,7 +110,7 @@ class AlertRulesTest {
             }
         }
         assertThat(used).containsExactlyInAnyOrder("understudy_requests_total", "understudy_fallbacks_total",
-                "understudy_circuit_state", "understudy_queue_depth");
+                "understudy_circuit_state", "understudy_queue_depth", "understudy_cache_writes_dropped_total");
     }
 
     private static Map<String, Object> unitTests() throws Exception {

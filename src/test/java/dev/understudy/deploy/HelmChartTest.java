@@ -193,7 +193,7 @@ class HelmChartTest {
 
         Map<String, Object> rule = m.one("PrometheusRule");
         assertThat(at(rule, "metadata", "labels")).containsEntry("release", "kube-prometheus-stack");
-        assertThat(list(at(rule, "spec").get("groups")).get(0).get("rules")).asList().hasSize(5);
+        assertThat(list(at(rule, "spec").get("groups")).get(0).get("rules")).asList().hasSize(6);
     }
 
     @Test
