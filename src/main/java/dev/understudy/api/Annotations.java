@@ -78,10 +78,10 @@ public record Annotations(String route, Target answered, String source, boolean 
     /** Writes the {@code understudy} object: the one definition of its shape. */
     public void write(JsonGenerator g) throws IOException {
         g.writeStartObject();
-        Json.field(g, "source", source);
+        g.writeStringField("source", source);
         if (answered != null) {
-            Json.field(g, "provider", answered.provider());
-            Json.field(g, "model", answered.model());
+            g.writeStringField("provider", answered.provider());
+            g.writeStringField("model", answered.model());
         }
         g.writeBooleanField("fallback", fallback);
         if (notice != null) {
@@ -94,9 +94,9 @@ public record Annotations(String route, Target answered, String source, boolean 
         g.writeArrayFieldStart("attempts");
         for (Attempt a : attempts) {
             g.writeStartObject();
-            Json.field(g, "provider", a.provider());
-            Json.field(g, "model", a.model());
-            Json.field(g, "outcome", a.outcome());
+            g.writeStringField("provider", a.provider());
+            g.writeStringField("model", a.model());
+            g.writeStringField("outcome", a.outcome());
             g.writeNumberField("latency_ms", a.latencyMs());
             if (a.status() > 0) {
                 g.writeNumberField("status", a.status());

@@ -56,18 +56,12 @@ public final class SseOutput {
         if (name != null) {
             b.appendString("event: " + name + "\n", "UTF-8");
         }
-        return Json.appendTo(b.appendString("data: ", "UTF-8"), json).appendString("\n\n", "UTF-8");
+        return Json.appendTo(b.appendBytes(DATA), json).appendBytes(END);
     }
 
     /** A {@code data:} event whose JSON {@code writer} writes straight into the buffer. */
     public static Buffer event(Json.Writer writer) {
-        Buffer b = Buffer.buffer(256).appendBytes(DATA);
-        try (com.fasterxml.jackson.core.JsonGenerator g = Json.generator(b::appendBytes)) {
-            writer.write(g);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot serialise JSON", e);
-        }
-        return b.appendBytes(END);
+        return Json.appendTo(Buffer.buffer(256).appendBytes(DATA), writer).appendBytes(END);
     }
 
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.UTF_8);

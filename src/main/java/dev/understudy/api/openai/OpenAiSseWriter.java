@@ -47,22 +47,31 @@ final class OpenAiSseWriter extends SseAnswerWriter {
 
     @Override
     protected void writeContent(ChatChunk chunk, Target target) {
-        boolean firstChunk = first;
-        out.write(SseOutput.event(g -> OpenAiFormat.writeChunk(g, id, target.model(), created, chunk, firstChunk,
-                null)));
+        out.write(chunkEvent(id, target.model(), created, chunk, first));
         first = false;
     }
 
     @Override
     protected void writeFinish(ChatChunk finish, Target target, Annotations annotations) {
-        boolean firstChunk = first;
-        out.write(SseOutput.event(g -> OpenAiFormat.writeChunk(g, id, target.model(), created,
-                new ChatChunk(firstChunk ? "" : null, null, finish.finishReason(), null), firstChunk, annotations::writeField)));
-        if (includeUsage && finish.usage() != null) {
-            out.write(SseOutput.event(g -> OpenAiFormat.writeChunk(g, id, target.model(), created,
-                    ChatChunk.finish(null, finish.usage()), false, null)));
-        }
+        out.write(lastEvents(id, target.model(), created, first, finish.finishReason(),
+                includeUsage ? finish.usage() : null, annotations));
         out.end(SseOutput.raw(DONE));
+    }
+
+    private static Buffer chunkEvent(String id, String model, long created, ChatChunk chunk, boolean first) {
+        return SseOutput.event(g -> OpenAiFormat.writeChunk(g, id, model, created, chunk, first, null));
+    }
+
+    /**
+     * The finish chunk (an empty first delta if nothing came before it) with the {@code understudy} object, then
+     * the usage chunk when {@code usage} is given.
+     */
+    private static Buffer lastEvents(String id, String model, long created, boolean first, String finishReason,
+            Usage usage, Annotations annotations) {
+        Buffer events = SseOutput.event(g -> OpenAiFormat.writeChunk(g, id, model, created,
+                new ChatChunk(first ? "" : null, null, finishReason, null), first, annotations::writeField));
+        return usage == null ? events : events.appendBuffer(chunkEvent(id, model, created,
+                ChatChunk.finish(null, usage), false));
     }
 
     @Override
@@ -97,8 +106,7 @@ final class OpenAiSseWriter extends SseAnswerWriter {
         boolean first = true;
         if (text != null) {
             for (String piece : text.split("(?<= )")) {
-                all.appendBuffer(SseOutput.event(null, OpenAiFormat.writeChunk(id, model, created,
-                        ChatChunk.text(piece), first)));
+                all.appendBuffer(chunkEvent(id, model, created, ChatChunk.text(piece), first));
                 first = false;
             }
         }
@@ -109,18 +117,10 @@ final class OpenAiSseWriter extends SseAnswerWriter {
                 ToolCall c = calls.get(i);
                 deltas.add(new ChatChunk.ToolCallDelta(i, c.id(), c.name(), c.arguments()));
             }
-            all.appendBuffer(SseOutput.event(null, OpenAiFormat.writeChunk(id, model, created,
-                    new ChatChunk(null, deltas, null, null), first)));
+            all.appendBuffer(chunkEvent(id, model, created, new ChatChunk(null, deltas, null, null), first));
             first = false;
         }
-        ObjectNode last = OpenAiFormat.writeChunk(id, model, created, new ChatChunk(first ? "" : null, null,
-                tools ? "tool_calls" : "stop", null), first);
-        last.set("understudy", a.toJson());
-        all.appendBuffer(SseOutput.event(null, last));
-        if (usage != null) {
-            all.appendBuffer(SseOutput.event(null, OpenAiFormat.writeChunk(id, model, created,
-                    ChatChunk.finish(null, usage), false)));
-        }
+        all.appendBuffer(lastEvents(id, model, created, first, tools ? "tool_calls" : "stop", usage, a));
         all.appendString(DONE, "UTF-8");
         response.end(all);
     }

@@ -97,10 +97,6 @@ public final class UpstreamClient {
      */
     public record Reply(int status, java.util.function.Function<String, String> header, Buffer raw) {
 
-        public Reply(int status, java.util.function.Function<String, String> header, String body) {
-            this(status, header, Buffer.buffer(body));
-        }
-
         /** The body as UTF-8 text. */
         public String body() {
             return raw.toString();

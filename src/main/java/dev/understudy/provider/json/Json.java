@@ -65,8 +65,13 @@ public final class Json {
 
     /** Appends the JSON text of {@code node} to {@code b}; returns {@code b}. */
     public static Buffer appendTo(Buffer b, JsonNode node) {
+        return appendTo(b, g -> write(g, node));
+    }
+
+    /** Appends the JSON text {@code writer} writes to {@code b}: no tree in between; returns {@code b}. */
+    public static Buffer appendTo(Buffer b, Writer writer) {
         try (JsonGenerator g = generator(b::appendBytes)) {
-            write(g, node);
+            writer.write(g);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise JSON", e);
         }
@@ -159,13 +164,7 @@ public final class Json {
 
     /** The JSON text {@code writer} writes, in a Vert.x buffer: no tree in between. */
     public static Buffer buffer(Writer writer) {
-        Buffer b = Buffer.buffer(512);
-        try (JsonGenerator g = generator(b::appendBytes)) {
-            writer.write(g);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise JSON", e);
-        }
-        return b;
+        return appendTo(Buffer.buffer(512), writer);
     }
 
     /** What {@code writer} writes, as a tree (for the places that add to it); same values, same order. */
@@ -177,16 +176,6 @@ public final class Json {
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot build JSON", e);
-        }
-    }
-
-    /** Writes the field {@code name} with a text value, or null. */
-    public static void field(JsonGenerator g, String name, String value) throws IOException {
-        g.writeFieldName(name);
-        if (value == null) {
-            g.writeNull();
-        } else {
-            g.writeString(value);
         }
     }
 

@@ -137,16 +137,16 @@ public final class OpenAiFormat {
      */
     public static void writeResponse(JsonGenerator g, ChatResponse r, Json.Writer more) throws IOException {
         g.writeStartObject();
-        Json.field(g, "id", r.id());
+        g.writeStringField("id", r.id());
         g.writeStringField("object", "chat.completion");
         g.writeNumberField("created", r.created());
-        Json.field(g, "model", r.model());
+        g.writeStringField("model", r.model());
         g.writeArrayFieldStart("choices");
         g.writeStartObject();
         g.writeNumberField("index", 0);
         g.writeObjectFieldStart("message");
         g.writeStringField("role", "assistant");
-        Json.field(g, "content", r.content());
+        g.writeStringField("content", r.content());
         if (r.refusal() != null) {
             g.writeStringField("refusal", r.refusal());
         }
@@ -154,11 +154,11 @@ public final class OpenAiFormat {
             g.writeArrayFieldStart("tool_calls");
             for (ToolCall c : r.toolCalls()) {
                 g.writeStartObject();
-                Json.field(g, "id", c.id());
+                g.writeStringField("id", c.id());
                 g.writeStringField("type", "function");
                 g.writeObjectFieldStart("function");
-                Json.field(g, "name", c.name());
-                Json.field(g, "arguments", c.arguments());
+                g.writeStringField("name", c.name());
+                g.writeStringField("arguments", c.arguments());
                 g.writeEndObject();
                 g.writeEndObject();
             }
@@ -166,7 +166,7 @@ public final class OpenAiFormat {
         }
         g.writeEndObject();
         g.writeNullField("logprobs");
-        Json.field(g, "finish_reason", r.finishReason());
+        g.writeStringField("finish_reason", r.finishReason());
         g.writeEndObject();
         g.writeEndArray();
         if (r.usage() != null) {
@@ -179,22 +179,18 @@ public final class OpenAiFormat {
         g.writeEndObject();
     }
 
-    /** One {@code chat.completion.chunk}; {@code role} is sent with the first delta only. */
-    public static ObjectNode writeChunk(String id, String model, long created, ChatChunk c, boolean first) {
-        return (ObjectNode) Json.tree(g -> writeChunk(g, id, model, created, c, first, null));
-    }
-
     /**
-     * Writes one {@code chat.completion.chunk}: the one definition of its shape. {@code more}, if not null, adds
+     * Writes one {@code chat.completion.chunk} ({@code role} with the first delta only): the one definition of its
+     * shape. {@code more}, if not null, adds
      * fields at its end (the gateway's {@code understudy} object on the last chunk).
      */
     public static void writeChunk(JsonGenerator g, String id, String model, long created, ChatChunk c, boolean first,
             Json.Writer more) throws IOException {
         g.writeStartObject();
-        Json.field(g, "id", id);
+        g.writeStringField("id", id);
         g.writeStringField("object", "chat.completion.chunk");
         g.writeNumberField("created", created);
-        Json.field(g, "model", model);
+        g.writeStringField("model", model);
         g.writeArrayFieldStart("choices");
         boolean usageOnly = c.usage() != null && !c.hasContent() && c.finishReason() == null;
         if (!usageOnly) {
@@ -227,7 +223,7 @@ public final class OpenAiFormat {
                 g.writeEndArray();
             }
             g.writeEndObject();
-            Json.field(g, "finish_reason", c.finishReason());
+            g.writeStringField("finish_reason", c.finishReason());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -247,10 +243,6 @@ public final class OpenAiFormat {
         g.writeNumberField("completion_tokens", u.completionTokens());
         g.writeNumberField("total_tokens", u.totalTokens());
         g.writeEndObject();
-    }
-
-    public static ObjectNode usage(Usage u) {
-        return (ObjectNode) Json.tree(g -> writeUsage(g, u));
     }
 
     // ---- OpenAI -> canonical ----

@@ -69,7 +69,8 @@ class OpenAiWireShapeTest {
         for (ChatChunk c : chunks) {
             for (boolean first : new boolean[] {true, false}) {
                 ObjectNode old = Reference.writeChunk("chatcmpl-9", "gpt-4o", 1700000000L, c, first);
-                assertEquals(old, OpenAiFormat.writeChunk("chatcmpl-9", "gpt-4o", 1700000000L, c, first));
+                assertEquals(old, Json.tree(g -> OpenAiFormat.writeChunk(g, "chatcmpl-9", "gpt-4o", 1700000000L, c,
+                        first, null)));
                 old.set("understudy", Reference.annotations(ANNOTATIONS.get(1)));
                 assertEquals(text(Json.bytes(old)), Json.buffer(g -> OpenAiFormat.writeChunk(g, "chatcmpl-9",
                         "gpt-4o", 1700000000L, c, first, ANNOTATIONS.get(1)::writeField))
