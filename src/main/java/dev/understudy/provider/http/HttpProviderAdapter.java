@@ -77,6 +77,14 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
 
     protected abstract ChatResponse fromProviderResponse(JsonNode body);
 
+    /**
+     * A whole reply's bytes as an answer; by default {@link #fromProviderResponse(JsonNode)} of its tree. A format
+     * that reads its replies without building a tree overrides this.
+     */
+    protected ChatResponse fromProviderResponse(byte[] body) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return fromProviderResponse(Json.tree(body));
+    }
+
     protected abstract StreamDecoder newStreamDecoder();
 
     protected abstract boolean isTerminal(SseEvent event);
@@ -97,7 +105,7 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
                 return fromEventStream(reply.body()); // some servers stream even when asked not to
             }
             try {
-                return fromProviderResponse(Json.tree(reply.bytes()));
+                return fromProviderResponse(reply.bytes());
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new ProviderException(Failure.MALFORMED, "malformed response body: " + e.getOriginalMessage());
             }

@@ -91,6 +91,16 @@ public final class Json {
         return read(() -> FACTORY.createParser(json));
     }
 
+    /** A parser over {@code json} with the mapper's settings and limits. */
+    public static JsonParser parser(byte[] json) throws IOException {
+        return FACTORY.createParser(json);
+    }
+
+    /** The value at the parser's current token as a tree (the parser is left at the value's last token). */
+    public static JsonNode valueAt(JsonParser p) throws IOException {
+        return value(p, p.currentToken());
+    }
+
     private interface ParserSource {
         JsonParser open() throws IOException;
     }

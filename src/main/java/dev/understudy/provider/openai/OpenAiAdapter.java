@@ -43,6 +43,11 @@ public final class OpenAiAdapter extends OpenAiWireAdapter {
     }
 
     @Override
+    protected ChatResponse fromProviderResponse(byte[] body) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return OpenAiFormat.parseResponse(body);
+    }
+
+    @Override
     public boolean supportsPrefill() {
         return prefill;
     }

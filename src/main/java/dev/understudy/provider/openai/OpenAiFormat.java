@@ -247,6 +247,14 @@ public final class OpenAiFormat {
 
     // ---- OpenAI -> canonical ----
 
+    /**
+     * A reply's bytes as an answer: the same as {@link #parseResponse(JsonNode)} of its tree, read without one
+     * ({@link OpenAiReplyReader}); fails with the parser's exception on broken JSON.
+     */
+    public static ChatResponse parseResponse(byte[] body) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return OpenAiReplyReader.read(body);
+    }
+
     public static ChatResponse parseResponse(JsonNode body) {
         JsonNode choice = body.path("choices").path(0);
         JsonNode message = choice.path("message");
