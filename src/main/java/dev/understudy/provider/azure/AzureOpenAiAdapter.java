@@ -117,6 +117,12 @@ public final class AzureOpenAiAdapter extends OpenAiWireAdapter {
     }
 
     @Override
+    protected byte[] providerRequest(ChatRequest request, String model, boolean stream) {
+        return dev.understudy.provider.json.Json.bytes(
+                g -> OpenAiFormat.writeProviderRequest(g, request, model, stream, false));
+    }
+
+    @Override
     protected ChatResponse fromProviderResponse(JsonNode body) {
         return FilteredAnswers.asRefusal(OpenAiFormat.parseResponse(body),
                 filterReason(body.path("choices").path(0).path("content_filter_results")));

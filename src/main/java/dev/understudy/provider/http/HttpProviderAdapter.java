@@ -75,6 +75,14 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
 
     protected abstract ObjectNode toProviderRequest(ChatRequest request, String model, boolean stream);
 
+    /**
+     * The request body's bytes; by default those of {@link #toProviderRequest}'s tree. A format that writes its
+     * requests without building a tree overrides this.
+     */
+    protected byte[] providerRequest(ChatRequest request, String model, boolean stream) {
+        return Json.bytes(toProviderRequest(request, model, stream));
+    }
+
     protected abstract ChatResponse fromProviderResponse(JsonNode body);
 
     /**
@@ -91,7 +99,7 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
 
     @Override
     public Uni<ChatResponse> complete(String model, ChatRequest request) {
-        byte[] body = Json.bytes(toProviderRequest(request, model, false));
+        byte[] body = providerRequest(request, model, false);
         String path = path(model, false);
         Uni<MultiMap> current = currentHeaders();
         Uni<UpstreamClient.Reply> sent = current == null ? upstream.request(path, headers, body)
@@ -150,7 +158,7 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
 
     @Override
     public Multi<ChatChunk> stream(String model, ChatRequest request) {
-        byte[] body = Json.bytes(toProviderRequest(request, model, true));
+        byte[] body = providerRequest(request, model, true);
         String path = path(model, true);
         return Multi.createFrom().deferred(() -> {
             StreamDecoder decoder = newStreamDecoder();

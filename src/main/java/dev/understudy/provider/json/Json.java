@@ -58,6 +58,17 @@ public final class Json {
         return out.toByteArray();
     }
 
+    /** The JSON text {@code writer} writes: no tree in between. */
+    public static byte[] bytes(Writer writer) {
+        ByteArrayBuilder out = new ByteArrayBuilder(512);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            writer.write(g);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise JSON", e);
+        }
+        return out.toByteArray();
+    }
+
     /** The JSON text of {@code node} in a Vert.x buffer (one copy fewer than {@link #bytes} for a response). */
     public static Buffer buffer(JsonNode node) {
         return appendTo(Buffer.buffer(256), node);

@@ -29,12 +29,18 @@ public final class OpenAiAdapter extends OpenAiWireAdapter {
 
     @Override
     protected ObjectNode toProviderRequest(ChatRequest request, String model, boolean stream) {
-        ObjectNode body = OpenAiFormat.toProviderRequest(request, model, stream);
-        if (prefill && request.endsWithAssistant()) {
-            // vLLM and compatible servers continue a final assistant turn when asked to
-            body.put("continue_final_message", true).put("add_generation_prompt", false);
-        }
-        return body;
+        return OpenAiFormat.toProviderRequest(request, model, stream, continueFinal(request));
+    }
+
+    @Override
+    protected byte[] providerRequest(ChatRequest request, String model, boolean stream) {
+        boolean continueFinal = continueFinal(request);
+        return Json.bytes(g -> OpenAiFormat.writeProviderRequest(g, request, model, stream, continueFinal));
+    }
+
+    /** vLLM and compatible servers continue a final assistant turn when asked to. */
+    private boolean continueFinal(ChatRequest request) {
+        return prefill && request.endsWithAssistant();
     }
 
     @Override
