@@ -12,6 +12,7 @@ import dev.understudy.provider.http.HttpErrors;
 import dev.understudy.provider.http.UpstreamClient;
 import dev.understudy.provider.openai.FilteredAnswers;
 import dev.understudy.provider.openai.OpenAiFormat;
+import dev.understudy.provider.openai.OpenAiRequestWriter;
 import io.smallrye.mutiny.Uni;
 import dev.understudy.provider.openai.OpenAiWireAdapter;
 import io.vertx.core.MultiMap;
@@ -119,7 +120,7 @@ public final class AzureOpenAiAdapter extends OpenAiWireAdapter {
     @Override
     protected byte[] providerRequest(ChatRequest request, String model, boolean stream) {
         return dev.understudy.provider.json.Json.bytes(
-                g -> OpenAiFormat.writeProviderRequest(g, request, model, stream, false));
+                g -> OpenAiRequestWriter.write(g, request, model, stream, false));
     }
 
     @Override

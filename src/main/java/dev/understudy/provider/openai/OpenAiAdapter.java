@@ -35,7 +35,7 @@ public final class OpenAiAdapter extends OpenAiWireAdapter {
     @Override
     protected byte[] providerRequest(ChatRequest request, String model, boolean stream) {
         boolean continueFinal = continueFinal(request);
-        return Json.bytes(g -> OpenAiFormat.writeProviderRequest(g, request, model, stream, continueFinal));
+        return Json.bytes(g -> OpenAiRequestWriter.write(g, request, model, stream, continueFinal));
     }
 
     /** vLLM and compatible servers continue a final assistant turn when asked to. */

@@ -58,7 +58,7 @@ class OpenAiProviderRequestTest {
                     if (continueFinal) {
                         old.put("continue_final_message", true).put("add_generation_prompt", false);
                     }
-                    byte[] bytes = Json.bytes(g -> OpenAiFormat.writeProviderRequest(g, r, "gpt-4o", stream,
+                    byte[] bytes = Json.bytes(g -> OpenAiRequestWriter.write(g, r, "gpt-4o", stream,
                             continueFinal));
                     assertEquals(Json.tree(Json.bytes(old)), Json.tree(bytes), r + " stream=" + stream);
                     assertEquals(old, OpenAiFormat.toProviderRequest(r, "gpt-4o", stream, continueFinal));
