@@ -67,6 +67,8 @@ public class EmergencyCache {
     /** Keys this replica wrote lately; only the writer thread adds to it. */
     private final java.util.Map<String, Written> written = new java.util.concurrent.ConcurrentHashMap<>();
     private final long rewriteAfterMillis;
+    /** Keys of requests answered lately; only the writer thread uses it. */
+    private final RecentKeys recentKeys = new RecentKeys();
 
     public EmergencyCache(UnderstudyConfig config, Instance<RedisCacheStore> redis, Metrics metrics,
             IndexSync sync, io.vertx.core.Vertx vertx) {
@@ -243,7 +245,7 @@ public class EmergencyCache {
 
     /** On the writer thread. */
     private void write(Answer answer) {
-        String key = Fingerprint.of(answer.tenant(), answer.route().name(), answer.request());
+        String key = recentKeys.of(answer.tenant(), answer.route().name(), answer.request());
         Written last = written.get(key);
         long sameness = answer.sameness();
         if (last != null && last.sameness() == sameness && answer.atMillis() - last.atMillis() >= 0
