@@ -109,7 +109,10 @@ public abstract class ChatEndpoint {
             tooLarge(request.response());
             return;
         }
-        Buffer body = Buffer.buffer();
+        // The body as it came: most come in one chunk, already a copy of its own (Vert.x copies each chunk off the
+        // connection's buffer), which is kept as it is; a second chunk starts a buffer that gathers them.
+        Buffer[] body = {null};
+        boolean[] gathered = new boolean[1];
         boolean[] over = new boolean[1]; // answered already: too large or too slow
         boolean[] ended = new boolean[1];
         long[] timer = {-1};
@@ -117,12 +120,21 @@ public abstract class ChatEndpoint {
             if (over[0]) {
                 return;
             }
-            if (body.length() + chunk.length() > maxBody) {
+            int had = body[0] == null ? 0 : body[0].length();
+            if (had + chunk.length() > maxBody) {
                 over[0] = true;
                 tooLarge(request.response());
                 return;
             }
-            body.appendBuffer(chunk);
+            if (body[0] == null) {
+                body[0] = chunk;
+            } else if (!gathered[0]) {
+                gathered[0] = true;
+                body[0] = Buffer.buffer(Math.max(256, 2 * (had + chunk.length()))).appendBuffer(body[0])
+                        .appendBuffer(chunk);
+            } else {
+                body[0].appendBuffer(chunk);
+            }
         });
         request.endHandler(v -> {
             ended[0] = true;
@@ -130,7 +142,7 @@ public abstract class ChatEndpoint {
                 ctx.vertx().cancelTimer(timer[0]);
             }
             if (!over[0]) {
-                process(ctx, body, caller);
+                process(ctx, body[0] == null ? Buffer.buffer() : body[0], caller);
             }
         });
         request.resume();
@@ -295,7 +307,7 @@ public abstract class ChatEndpoint {
             throw new InvalidRequestException("The request body is empty: send a JSON object.", null);
         }
         try {
-            return Json.tree(body.getBytes());
+            return Json.tree(body);
         } catch (JsonProcessingException e) {
             String detail = e.getOriginalMessage();
             if (detail != null && detail.length() > 200) {

@@ -59,6 +59,29 @@ class SlowClientsTest {
     }
 
     @Test
+    void aBodyThatComesInSeveralChunksIsReadWhole() throws IOException {
+        String body = Calls.body("chain", false);
+        int third = body.length() / 3;
+        StringBuilder chunked = new StringBuilder();
+        for (String piece : new String[] {body.substring(0, third), body.substring(third, 2 * third),
+                body.substring(2 * third)}) { // one HTTP chunk each: the gateway sees three pieces, however they travel
+            chunked.append(Integer.toHexString(piece.length())).append("\r\n").append(piece).append("\r\n");
+        }
+        chunked.append("0\r\n\r\n");
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + chunked).getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            socket.setSoTimeout(6000);
+            String response = readUntilClosed(socket.getInputStream());
+            assertThat(response).startsWith("HTTP/1.1 200").contains("x-understudy-source: provider");
+        }
+        assertThat(primary().lastRequest().body()).as("the provider got the caller's whole question")
+                .contains("\"content\":\"Say hello\"");
+    }
+
+    @Test
     void aStreamingCallerThatStopsReadingIsDroppedAndItsUpstreamCancelled() throws IOException {
         awaitNoUpstreamHeld();
         String piece = "x".repeat(4096);

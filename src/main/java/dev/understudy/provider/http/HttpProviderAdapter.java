@@ -89,7 +89,7 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
      * A whole reply's bytes as an answer; by default {@link #fromProviderResponse(JsonNode)} of its tree. A format
      * that reads its replies without building a tree overrides this.
      */
-    protected ChatResponse fromProviderResponse(byte[] body) throws com.fasterxml.jackson.core.JsonProcessingException {
+    protected ChatResponse fromProviderResponse(io.vertx.core.buffer.Buffer body) throws com.fasterxml.jackson.core.JsonProcessingException {
         return fromProviderResponse(Json.tree(body));
     }
 
@@ -113,7 +113,7 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
                 return fromEventStream(reply.body()); // some servers stream even when asked not to
             }
             try {
-                return fromProviderResponse(reply.bytes());
+                return fromProviderResponse(reply.raw());
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new ProviderException(Failure.MALFORMED, "malformed response body: " + e.getOriginalMessage());
             }

@@ -97,6 +97,11 @@ public final class Json {
         return read(() -> FACTORY.createParser(json));
     }
 
+    /** As {@link #tree(byte[])}, read in place from a Vert.x buffer's bytes (no copy when it is on the heap). */
+    public static JsonNode tree(Buffer json) throws JsonProcessingException {
+        return read(() -> parser(json));
+    }
+
     /** As {@link #tree(byte[])}, from text. */
     public static JsonNode tree(String json) throws JsonProcessingException {
         return read(() -> FACTORY.createParser(json));
@@ -105,6 +110,15 @@ public final class Json {
     /** A parser over {@code json} with the mapper's settings and limits. */
     public static JsonParser parser(byte[] json) throws IOException {
         return FACTORY.createParser(json);
+    }
+
+    /** A parser over a Vert.x buffer's bytes, in place when they are on the heap. */
+    public static JsonParser parser(Buffer json) throws IOException {
+        io.netty.buffer.ByteBuf b = json.getByteBuf();
+        if (b.hasArray()) {
+            return FACTORY.createParser(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes());
+        }
+        return FACTORY.createParser(json.getBytes());
     }
 
     /** The value at the parser's current token as a tree (the parser is left at the value's last token). */

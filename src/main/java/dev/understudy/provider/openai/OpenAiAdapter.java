@@ -49,7 +49,7 @@ public final class OpenAiAdapter extends OpenAiWireAdapter {
     }
 
     @Override
-    protected ChatResponse fromProviderResponse(byte[] body) throws com.fasterxml.jackson.core.JsonProcessingException {
+    protected ChatResponse fromProviderResponse(io.vertx.core.buffer.Buffer body) throws com.fasterxml.jackson.core.JsonProcessingException {
         return OpenAiFormat.parseResponse(body);
     }
 

@@ -160,7 +160,8 @@ public final class OpenAiFormat {
      * A reply's bytes as an answer: the same as {@link #parseResponse(JsonNode)} of its tree, read without one
      * ({@link OpenAiReplyReader}); fails with the parser's exception on broken JSON.
      */
-    public static ChatResponse parseResponse(byte[] body) throws com.fasterxml.jackson.core.JsonProcessingException {
+    public static ChatResponse parseResponse(io.vertx.core.buffer.Buffer body)
+            throws com.fasterxml.jackson.core.JsonProcessingException {
         return OpenAiReplyReader.read(body);
     }
 

@@ -44,6 +44,10 @@ final class OpenAiReplyReader {
     }
 
     static ChatResponse read(byte[] json) throws JsonProcessingException {
+        return read(io.vertx.core.buffer.Buffer.buffer(json));
+    }
+
+    static ChatResponse read(io.vertx.core.buffer.Buffer json) throws JsonProcessingException {
         try (JsonParser p = Json.parser(json)) {
             return new OpenAiReplyReader().reply(p);
         } catch (Unusual unusual) {

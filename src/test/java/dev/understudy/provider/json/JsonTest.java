@@ -59,4 +59,15 @@ class JsonTest {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         assertThrows(JsonProcessingException.class, () -> Json.tree(deep));
     }
+
+    @Test
+    void readsABuffersOwnBytesInPlaceWhereverTheyStart() throws Exception {
+        for (String doc : DOCUMENTS) {
+            byte[] bytes = doc.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            io.vertx.core.buffer.Buffer framed = io.vertx.core.buffer.Buffer.buffer("xx" + doc + "yy");
+            io.vertx.core.buffer.Buffer inside = framed.slice(2, 2 + bytes.length); // a view with an offset
+            assertEquals(Json.MAPPER.readTree(doc), Json.tree(inside), doc);
+            assertEquals(Json.MAPPER.readTree(doc), Json.tree(io.vertx.core.buffer.Buffer.buffer(bytes)), doc);
+        }
+    }
 }
