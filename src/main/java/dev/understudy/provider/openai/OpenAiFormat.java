@@ -60,18 +60,7 @@ public final class OpenAiFormat {
             g.writeStringField("refusal", r.refusal());
         }
         if (r.toolCalls() != null && !r.toolCalls().isEmpty()) {
-            g.writeArrayFieldStart("tool_calls");
-            for (ToolCall c : r.toolCalls()) {
-                g.writeStartObject();
-                g.writeStringField("id", c.id());
-                g.writeStringField("type", "function");
-                g.writeObjectFieldStart("function");
-                g.writeStringField("name", c.name());
-                g.writeStringField("arguments", c.arguments());
-                g.writeEndObject();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            writeToolCalls(g, r.toolCalls());
         }
         g.writeEndObject();
         g.writeNullField("logprobs");
@@ -86,6 +75,22 @@ public final class OpenAiFormat {
             more.write(g);
         }
         g.writeEndObject();
+    }
+
+    /** An assistant turn's {@code tool_calls}: the one definition, for answers and for requests to targets. */
+    static void writeToolCalls(JsonGenerator g, List<ToolCall> calls) throws IOException {
+        g.writeArrayFieldStart("tool_calls");
+        for (ToolCall c : calls) {
+            g.writeStartObject();
+            g.writeStringField("id", c.id());
+            g.writeStringField("type", "function");
+            g.writeObjectFieldStart("function");
+            g.writeStringField("name", c.name());
+            g.writeStringField("arguments", c.arguments());
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.understudy.chat.ChatRequest;
 import dev.understudy.chat.Message;
 import dev.understudy.chat.Part;
 import dev.understudy.chat.Tool;
-import dev.understudy.chat.ToolCall;
 import dev.understudy.provider.json.Json;
 import java.io.IOException;
 
@@ -159,18 +158,7 @@ public final class OpenAiRequestWriter {
             g.writeStringField("name", m.name());
         }
         if (m.toolCalls() != null) {
-            g.writeArrayFieldStart("tool_calls");
-            for (ToolCall c : m.toolCalls()) {
-                g.writeStartObject();
-                g.writeStringField("id", c.id());
-                g.writeStringField("type", "function");
-                g.writeObjectFieldStart("function");
-                g.writeStringField("name", c.name());
-                g.writeStringField("arguments", c.arguments());
-                g.writeEndObject();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            OpenAiFormat.writeToolCalls(g, m.toolCalls());
         }
         if (m.toolCallId() != null) {
             g.writeStringField("tool_call_id", m.toolCallId());
