@@ -119,8 +119,7 @@ public final class AzureOpenAiAdapter extends OpenAiWireAdapter {
 
     @Override
     protected byte[] providerRequest(ChatRequest request, String model, boolean stream) {
-        return dev.understudy.provider.json.Json.bytes(
-                g -> OpenAiRequestWriter.write(g, request, model, stream, false));
+        return OpenAiRequestWriter.bytes(request, model, stream, false);
     }
 
     @Override

@@ -49,13 +49,7 @@ public final class Json {
     }
 
     public static byte[] bytes(JsonNode node) {
-        ByteArrayBuilder out = new ByteArrayBuilder(256);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(g, node);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise JSON", e);
-        }
-        return out.toByteArray();
+        return bytes(g -> write(g, node));
     }
 
     /** The JSON text {@code writer} writes: no tree in between. */
@@ -107,12 +101,7 @@ public final class Json {
         return read(() -> FACTORY.createParser(json));
     }
 
-    /** A parser over {@code json} with the mapper's settings and limits. */
-    public static JsonParser parser(byte[] json) throws IOException {
-        return FACTORY.createParser(json);
-    }
-
-    /** A parser over a Vert.x buffer's bytes, in place when they are on the heap. */
+    /** A parser over a Vert.x buffer's bytes with the mapper's settings and limits, in place when they are on the heap. */
     public static JsonParser parser(Buffer json) throws IOException {
         io.netty.buffer.ByteBuf b = json.getByteBuf();
         if (b.hasArray()) {

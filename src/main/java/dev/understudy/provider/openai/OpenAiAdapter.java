@@ -8,7 +8,6 @@ import dev.understudy.chat.ChatResponse;
 import dev.understudy.provider.Failure;
 import dev.understudy.provider.ProviderException;
 import dev.understudy.provider.http.UpstreamClient;
-import dev.understudy.provider.json.Json;
 import io.vertx.core.MultiMap;
 import java.util.List;
 
@@ -34,8 +33,7 @@ public final class OpenAiAdapter extends OpenAiWireAdapter {
 
     @Override
     protected byte[] providerRequest(ChatRequest request, String model, boolean stream) {
-        boolean continueFinal = continueFinal(request);
-        return Json.bytes(g -> OpenAiRequestWriter.write(g, request, model, stream, continueFinal));
+        return OpenAiRequestWriter.bytes(request, model, stream, continueFinal(request));
     }
 
     /** vLLM and compatible servers continue a final assistant turn when asked to. */

@@ -140,8 +140,8 @@ final class OpenAiReplyReader {
         if (t != JsonToken.START_OBJECT) {
             throw Unusual.INSTANCE;
         }
-        long prompt = 0;
-        long completion = 0;
+        int prompt = 0;
+        int completion = 0;
         int fields = 0;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken v = p.nextToken();
@@ -157,7 +157,7 @@ final class OpenAiReplyReader {
                 default -> p.skipChildren();
             }
         }
-        usage = new Usage((int) prompt, (int) completion);
+        usage = new Usage(prompt, completion);
     }
 
     /** A text field as {@code Json.text} reads it from a tree: null for null; other types go the tree's way. */
@@ -180,7 +180,7 @@ final class OpenAiReplyReader {
     }
 
     /** A token count that fits an int, as the tree's {@code asInt} reads it. */
-    private static long count(JsonParser p, JsonToken t) throws IOException, Unusual {
+    private static int count(JsonParser p, JsonToken t) throws IOException, Unusual {
         if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
             throw Unusual.INSTANCE;
         }

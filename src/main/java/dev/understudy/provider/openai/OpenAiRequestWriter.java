@@ -16,6 +16,11 @@ public final class OpenAiRequestWriter {
     private OpenAiRequestWriter() {
     }
 
+    /** The request's bytes, as {@link #write} writes them. */
+    public static byte[] bytes(ChatRequest r, String model, boolean stream, boolean continueFinal) {
+        return Json.bytes(g -> write(g, r, model, stream, continueFinal));
+    }
+
     /**
      * Writes the request to an OpenAI-compatible target: the one definition of its shape. The caller's fields
      * the gateway does not map pass through first, except those the gateway sets itself. {@code continueFinal}
