@@ -75,19 +75,39 @@ public final class SseOutput {
         return !response.closed() && !response.ended();
     }
 
+    /** Queues {@code event} for this turn's flush; the buffer is the output's from then on (it may be appended to). */
     public synchronized void write(Buffer event) {
         if (!open()) {
             return;
         }
         if (pending == null) {
-            pending = event.copy();
-            if (context != null) {
-                context.runOnContext(v -> flush());
-            } else {
-                flush();
-            }
+            pending = event;
+            flushLater();
         } else {
             pending.appendBuffer(event);
+        }
+    }
+
+    /** Queues a {@code data:} event whose JSON {@code writer} writes straight into what this turn's flush sends. */
+    public synchronized void write(Json.Writer writer) {
+        if (!open()) {
+            return;
+        }
+        boolean first = pending == null;
+        if (first) {
+            pending = Buffer.buffer(1024);
+        }
+        Json.appendTo(pending.appendBytes(DATA), writer).appendBytes(END);
+        if (first) {
+            flushLater();
+        }
+    }
+
+    private void flushLater() {
+        if (context != null) {
+            context.runOnContext(v -> flush());
+        } else {
+            flush();
         }
     }
 

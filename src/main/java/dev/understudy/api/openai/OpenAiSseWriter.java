@@ -47,14 +47,15 @@ final class OpenAiSseWriter extends SseAnswerWriter {
 
     @Override
     protected void writeContent(ChatChunk chunk, Target target) {
-        out.write(chunkEvent(id, target.model(), created, chunk, first));
+        boolean isFirst = first;
+        out.write(g -> OpenAiFormat.writeChunk(g, id, target.model(), created, chunk, isFirst, null));
         first = false;
     }
 
     @Override
     protected void writeFinish(ChatChunk finish, Target target, Annotations annotations) {
-        out.write(lastEvents(id, target.model(), created, first, finish.finishReason(),
-                includeUsage ? finish.usage() : null, annotations));
+        lastEvents(out::write, id, target.model(), created, first, finish.finishReason(),
+                includeUsage ? finish.usage() : null, annotations);
         out.end(SseOutput.raw(DONE));
     }
 
@@ -64,14 +65,16 @@ final class OpenAiSseWriter extends SseAnswerWriter {
 
     /**
      * The finish chunk (an empty first delta if nothing came before it) with the {@code understudy} object, then
-     * the usage chunk when {@code usage} is given.
+     * the usage chunk when {@code usage} is given: each event's writer handed to {@code events}.
      */
-    private static Buffer lastEvents(String id, String model, long created, boolean first, String finishReason,
-            Usage usage, Annotations annotations) {
-        Buffer events = SseOutput.event(g -> OpenAiFormat.writeChunk(g, id, model, created,
+    private static void lastEvents(Consumer<Json.Writer> events, String id, String model, long created,
+            boolean first, String finishReason, Usage usage, Annotations annotations) {
+        events.accept(g -> OpenAiFormat.writeChunk(g, id, model, created,
                 new ChatChunk(first ? "" : null, null, finishReason, null), first, annotations::writeField));
-        return usage == null ? events : events.appendBuffer(chunkEvent(id, model, created,
-                ChatChunk.finish(null, usage), false));
+        if (usage != null) {
+            events.accept(g -> OpenAiFormat.writeChunk(g, id, model, created, ChatChunk.finish(null, usage), false,
+                    null));
+        }
     }
 
     @Override
@@ -120,7 +123,8 @@ final class OpenAiSseWriter extends SseAnswerWriter {
             all.appendBuffer(chunkEvent(id, model, created, new ChatChunk(null, deltas, null, null), first));
             first = false;
         }
-        all.appendBuffer(lastEvents(id, model, created, first, tools ? "tool_calls" : "stop", usage, a));
+        lastEvents(w -> all.appendBuffer(SseOutput.event(w)), id, model, created, first,
+                tools ? "tool_calls" : "stop", usage, a);
         all.appendString(DONE, "UTF-8");
         response.end(all);
     }

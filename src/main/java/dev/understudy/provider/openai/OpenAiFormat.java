@@ -187,6 +187,11 @@ public final class OpenAiFormat {
                 Json.text(message, "refusal"));
     }
 
+    /** As {@link #chunks(String)} of the event's data, read from its bytes ({@link OpenAiChunkReader}). */
+    public static List<ChatChunk> chunks(dev.understudy.provider.http.SseEvent event) {
+        return OpenAiChunkReader.read(event);
+    }
+
     /**
      * One SSE event's data as chunks (none for an empty delta). An error object in-band fails the stream; Google
      * wraps one in an array.
@@ -219,21 +224,26 @@ public final class OpenAiFormat {
         JsonNode choice = body.path("choices").path(0);
         JsonNode delta = choice.path("delta");
         String text = Json.text(delta, "content");
-        List<ChatChunk.ToolCallDelta> calls = null;
-        JsonNode tc = delta.get("tool_calls");
-        if (tc != null && tc.isArray() && !tc.isEmpty()) {
-            calls = new ArrayList<>(tc.size());
-            for (JsonNode c : tc) {
-                JsonNode fn = c.path("function");
-                calls.add(new ChatChunk.ToolCallDelta(c.path("index").asInt(0), Json.text(c, "id"),
-                        Json.text(fn, "name"), Json.text(fn, "arguments")));
-            }
-        }
+        List<ChatChunk.ToolCallDelta> calls = toolCallDeltas(delta.get("tool_calls"));
         String finish = Json.text(choice, "finish_reason");
         if ((text == null || text.isEmpty()) && calls == null && finish == null && usage == null) {
             return null;
         }
         return new ChatChunk(text, calls, finish, usage);
+    }
+
+    /** A delta's {@code tool_calls}; null for none. */
+    static List<ChatChunk.ToolCallDelta> toolCallDeltas(JsonNode tc) {
+        if (tc == null || !tc.isArray() || tc.isEmpty()) {
+            return null;
+        }
+        List<ChatChunk.ToolCallDelta> calls = new ArrayList<>(tc.size());
+        for (JsonNode c : tc) {
+            JsonNode fn = c.path("function");
+            calls.add(new ChatChunk.ToolCallDelta(c.path("index").asInt(0), Json.text(c, "id"),
+                    Json.text(fn, "name"), Json.text(fn, "arguments")));
+        }
+        return calls;
     }
 
     static List<ToolCall> toolCalls(JsonNode node) {

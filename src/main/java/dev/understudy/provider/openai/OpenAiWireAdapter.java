@@ -14,17 +14,19 @@ import java.util.function.Supplier;
  */
 public abstract class OpenAiWireAdapter extends HttpProviderAdapter {
 
+    private static final byte[] DONE = "[DONE]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     protected OpenAiWireAdapter(UpstreamClient upstream, MultiMap headers, Supplier<ModelsApi> models) {
         super(upstream, headers, models);
     }
 
     @Override
     protected final StreamDecoder newStreamDecoder() {
-        return event -> OpenAiFormat.chunks(event.data());
+        return OpenAiFormat::chunks;
     }
 
     @Override
     protected final boolean isTerminal(SseEvent event) {
-        return "[DONE]".equals(event.data());
+        return event.dataIs(DONE);
     }
 }
