@@ -9,21 +9,23 @@
 #
 #   bench/bench.sh [--jar [LABEL=]PATH]... [--mode plain|stream|both] [--duration 10] [--warmup 10]
 #       [--connections 32] [--rounds 3] [--starts 3] [--jvm-opts '-Xmx128m ...'] [--no-cache]
-#       [--portkey DIR] [--tsv FILE] [--keep] [--opts LABEL='-D...'] [--shared-limits LABEL]
+#       [--portkey DIR] [--tsv FILE] [--keep] [--opts LABEL='-D...'] [--shared-limits LABEL] [--paced MS]
 #   --opts LABEL=OPTS      extra JVM options for one gateway only, e.g. tracing on for a second label of the
 #                          same jar: --jar understudy=J --jar traced=J --opts traced='-Dquarkus.otel.exporter...'
 #   --shared-limits LABEL  that gateway runs on a local redis-server with a rate-limited caller key and a route
 #                          budget (never reached): the cost of counting both once for the whole deployment
+#   --paced MS             after each mode's rounds, as many again at a steady load instead of flat out: each
+#                          connection waits MS ms after every answer (modes plain-paced, stream-paced)
 # Needs: nginx and wrk (Debian: apt-get install -y nginx-light wrk), java, curl, python3.
 set -euo pipefail
 declare -A XOPTS=(); SHARED_LABEL=
-JARS=() MODE=plain DUR=10 WARM=10 CONN=32 ROUNDS=3 STARTS=3 PORTKEY= JOPTS= TSV= CACHE=on KEEP=0
+JARS=() MODE=plain DUR=10 WARM=10 CONN=32 ROUNDS=3 STARTS=3 PORTKEY= JOPTS= TSV= CACHE=on KEEP=0 PACE=
 while [ $# -gt 0 ]; do
   case "$1" in
     --jar) JARS+=("$2"); shift 2;; --mode) MODE=$2; shift 2;; --stream) MODE=stream; shift;;
     --duration) DUR=$2; shift 2;; --warmup) WARM=$2; shift 2;; --connections) CONN=$2; shift 2;;
     --rounds) ROUNDS=$2; shift 2;; --starts) STARTS=$2; shift 2;; --jvm-opts) JOPTS=$2; shift 2;;
-    --opts) XOPTS[${2%%=*}]=${2#*=}; shift 2;; --shared-limits) SHARED_LABEL=$2; shift 2;;
+    --opts) XOPTS[${2%%=*}]=${2#*=}; shift 2;; --shared-limits) SHARED_LABEL=$2; shift 2;; --paced) PACE=$2; shift 2;;
     --no-cache) CACHE=off; shift;; --portkey) PORTKEY=$2; shift 2;; --tsv) TSV=$2; shift 2;; --keep) KEEP=1; shift;;
     -h|--help) sed -n 2,17p "$0"; exit 0;;
     *) echo "unknown option $1 (see bench/README.md)" >&2; exit 2;;
@@ -55,6 +57,11 @@ trap cleanup EXIT
 . "$(dirname "$0")/common.sh"
 start_nginx "$W" "$UP" "$PX"
 write_gateway_files "$W" "$UP" "$CACHE"
+if [ -n "$PACE" ]; then
+  for m in plain stream; do
+    { cat "$W/chat-$m.lua"; echo "function delay() return $PACE end"; } > "$W/chat-$m-paced.lua"
+  done
+fi
 
 if [ -n "$SHARED_LABEL" ]; then
   command -v redis-server >/dev/null || { echo "--shared-limits needs redis-server" >&2; exit 2; }
@@ -131,18 +138,23 @@ print(sys.argv[2], sys.argv[3], rps.group(1), "%.3f" % ms(p50.group(1)), "%.3f" 
 EOF
   tail -1 "$W/results.txt" | awk '{printf "%-6s %-12s %10.0f req/s   p50 %7.2f ms   p99 %7.2f ms%s\n", $1, $2, $3, $4, $5, ($6 > 0 ? "   NON-2xx: " $6 : "")}'
 }
+rounds() { # mode base
+  local m=$1 base=$2
+  for r in $(seq 1 "$ROUNDS"); do
+    run "$m" direct "http://127.0.0.1:$UP$base/chat/completions"
+    run "$m" nginx-proxy "http://127.0.0.1:$PX$base/chat/completions"
+    for i in "${!LABELS[@]}"; do run "$m" "${LABELS[$i]}" "http://127.0.0.1:${GWPORT[$i]}/v1/chat/completions"; done
+    if [ -n "$PORTKEY" ]; then run "$m" portkey "http://127.0.0.1:$PK/v1/chat/completions" PK_HOST="http://127.0.0.1:$UP$base"; fi
+  done
+}
 for m in "${MODES[@]}"; do
   base=/v1; [ $m = stream ] && base=/sse/v1
   for i in "${!LABELS[@]}"; do
     echo "# warm-up (JIT) ${WARM} s through ${LABELS[$i]}, $m"
     DUR=$WARM run "$m" warmup "http://127.0.0.1:${GWPORT[$i]}/v1/chat/completions" > /dev/null
   done
-  for r in $(seq 1 "$ROUNDS"); do
-    run "$m" direct "http://127.0.0.1:$UP$base/chat/completions"
-    run "$m" nginx-proxy "http://127.0.0.1:$PX$base/chat/completions"
-    for i in "${!LABELS[@]}"; do run "$m" "${LABELS[$i]}" "http://127.0.0.1:${GWPORT[$i]}/v1/chat/completions"; done
-    [ -n "$PORTKEY" ] && run "$m" portkey "http://127.0.0.1:$PK/v1/chat/completions" PK_HOST="http://127.0.0.1:$UP$base"
-  done
+  rounds "$m" "$base"
+  if [ -n "$PACE" ]; then echo "# steady load: ${PACE} ms between a connection's answer and its next request"; rounds "$m-paced" "$base"; fi
 done
 for i in "${!LABELS[@]}"; do
   echo "${LABELS[$i]} $(awk '/^VmRSS:/ {print $2}' "/proc/${GWPID[$i]}/status")" >> "$W/rss.txt"
@@ -170,8 +182,9 @@ for label in labels:
         if (m, label) not in med:
             continue
         g, px = med[(m, label)], med[(m, "nginx-proxy")]
-        rows += [(label, m + ".throughput_vs_nginx_proxy", "%.2f" % (g[0] / px[0])),
-                 (label, m + ".p50_added_ms", "%.2f" % (g[1] - px[1])),
+        if not m.endswith("-paced"):  # at a steady load both keep the pace: only the latency differs
+            rows.append((label, m + ".throughput_vs_nginx_proxy", "%.2f" % (g[0] / px[0])))
+        rows += [(label, m + ".p50_added_ms", "%.2f" % (g[1] - px[1])),
                  (label, m + ".p99_added_ms", "%.2f" % (g[2] - px[2]))]
         if (m, "portkey") in med:
             rows.append((label, m + ".throughput_vs_portkey", "%.2f" % (g[0] / med[(m, "portkey")][0])))
