@@ -72,6 +72,14 @@ public abstract class ChatEndpoint {
     /** The API's request → canonical form; throws {@link InvalidRequestException} saying what is wrong. */
     protected abstract ChatRequest parse(JsonNode body);
 
+    /**
+     * The body → canonical form: by default read as a tree, then {@link #parse(JsonNode)}. An API may read the
+     * everyday request without the tree, as long as the result (or the error) is the same.
+     */
+    protected ChatRequest parse(Buffer body) {
+        return parse(parseJson(body));
+    }
+
     protected abstract Replies replies();
 
     /** The API's stream writer. */
@@ -165,7 +173,7 @@ public abstract class ChatEndpoint {
         ChatRequest chat;
         Route route;
         try {
-            chat = parse(parseJson(body));
+            chat = parse(body);
             route = routes.route(chat.model());
             if (route == null) {
                 throw new InvalidRequestException(404, "The model '" + chat.model() + "' does not exist: it is not "

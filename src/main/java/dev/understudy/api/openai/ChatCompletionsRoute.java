@@ -40,6 +40,13 @@ public class ChatCompletionsRoute extends ChatEndpoint {
         return OpenAiRequestParser.parse(body, maxMessages);
     }
 
+    /** The everyday request read without a tree ({@link OpenAiRequestReader}); any other through the tree. */
+    @Override
+    protected ChatRequest parse(io.vertx.core.buffer.Buffer body) {
+        ChatRequest everyday = OpenAiRequestReader.read(body, maxMessages);
+        return everyday != null ? everyday : super.parse(body);
+    }
+
     @Override
     protected Replies replies() {
         return OpenAiReplies.INSTANCE;
