@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.understudy.chat.ChatRequest;
 import dev.understudy.chat.Message;
 import dev.understudy.chat.Part;
+import dev.understudy.provider.json.FastFields;
+import dev.understudy.provider.json.FastFields.Unusual;
 import dev.understudy.provider.json.Json;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -24,15 +26,6 @@ final class OpenAiRequestReader {
 
     /** Roles whose turns are text alone here; a tool turn needs its call's id and goes the tree's way. */
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
-
-    /** Not the everyday shape: read the request as a tree instead. */
-    private static final class Unusual extends Exception {
-        private static final Unusual INSTANCE = new Unusual();
-
-        private Unusual() {
-            super(null, null, false, false);
-        }
-    }
 
     private final int maxMessages;
     private String model;
@@ -72,7 +65,7 @@ final class OpenAiRequestReader {
             switch (name) {
                 case "model" -> {
                     once(1);
-                    model = string(p, t);
+                    model = FastFields.string(p, t);
                     if (model.isEmpty()) {
                         throw Unusual.INSTANCE;
                     }
@@ -103,7 +96,7 @@ final class OpenAiRequestReader {
                 }
                 case "user" -> {
                     once(128);
-                    user = string(p, t);
+                    user = FastFields.string(p, t);
                 }
                 case "stream" -> {
                     once(256);
@@ -160,16 +153,16 @@ final class OpenAiRequestReader {
             JsonToken v = p.nextToken();
             switch (field) {
                 case "role" -> {
-                    fields = onceIn(fields, 1);
-                    role = string(p, v);
+                    fields = FastFields.once(fields, 1);
+                    role = FastFields.string(p, v);
                 }
                 case "content" -> {
-                    fields = onceIn(fields, 2);
-                    content = string(p, v);
+                    fields = FastFields.once(fields, 2);
+                    content = FastFields.string(p, v);
                 }
                 case "name" -> {
-                    fields = onceIn(fields, 4);
-                    name = v == JsonToken.VALUE_NULL ? null : string(p, v);
+                    fields = FastFields.once(fields, 4);
+                    name = v == JsonToken.VALUE_NULL ? null : FastFields.string(p, v);
                 }
                 default -> throw Unusual.INSTANCE;
             }
@@ -190,16 +183,9 @@ final class OpenAiRequestReader {
             if (!"include_usage".equals(field)) {
                 throw Unusual.INSTANCE;
             }
-            fields = onceIn(fields, 1);
+            fields = FastFields.once(fields, 1);
             includeUsage = bool(v);
         }
-    }
-
-    private static String string(JsonParser p, JsonToken t) throws IOException, Unusual {
-        if (t != JsonToken.VALUE_STRING) {
-            throw Unusual.INSTANCE;
-        }
-        return p.getText();
     }
 
     private static boolean bool(JsonToken t) throws Unusual {
@@ -224,10 +210,11 @@ final class OpenAiRequestReader {
     }
 
     private static Integer positiveInt(JsonParser p, JsonToken t) throws IOException, Unusual {
-        if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() < 1) {
+        int n = FastFields.count(p, t);
+        if (n < 1) {
             throw Unusual.INSTANCE;
         }
-        return p.getIntValue();
+        return n;
     }
 
     private static Long whole(JsonParser p, JsonToken t) throws IOException, Unusual {
@@ -239,13 +226,6 @@ final class OpenAiRequestReader {
     }
 
     private void once(int bit) throws Unusual {
-        seen = onceIn(seen, bit);
-    }
-
-    private static int onceIn(int seen, int bit) throws Unusual {
-        if ((seen & bit) != 0) {
-            throw Unusual.INSTANCE;
-        }
-        return seen | bit;
+        seen = FastFields.once(seen, bit);
     }
 }

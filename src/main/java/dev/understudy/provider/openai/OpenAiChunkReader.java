@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.understudy.chat.ChatChunk;
 import dev.understudy.chat.Usage;
 import dev.understudy.provider.http.SseEvent;
+import dev.understudy.provider.json.FastFields;
+import dev.understudy.provider.json.FastFields.Unusual;
 import dev.understudy.provider.json.Json;
 import java.io.IOException;
 import java.util.List;
@@ -17,15 +19,6 @@ import java.util.List;
  * again that way, so the two can never disagree.
  */
 final class OpenAiChunkReader {
-
-    /** The event is not of the everyday shape: read it as a tree instead. */
-    private static final class Unusual extends Exception {
-        private static final Unusual INSTANCE = new Unusual();
-
-        private Unusual() {
-            super(null, null, false, false);
-        }
-    }
 
     private String text;
     private List<ChatChunk.ToolCallDelta> toolCalls;
@@ -70,15 +63,8 @@ final class OpenAiChunkReader {
 
     private void choices(JsonParser p, JsonToken t) throws IOException, Unusual {
         once(1);
-        if (t != JsonToken.START_ARRAY) {
-            throw Unusual.INSTANCE;
-        }
-        JsonToken first = p.nextToken();
-        if (first == JsonToken.END_ARRAY) {
+        if (!FastFields.firstObject(p, t)) {
             return;
-        }
-        if (first != JsonToken.START_OBJECT) {
-            throw Unusual.INSTANCE;
         }
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken v = p.nextToken();
@@ -88,12 +74,7 @@ final class OpenAiChunkReader {
                 default -> p.skipChildren();
             }
         }
-        for (JsonToken rest = p.nextToken(); rest != JsonToken.END_ARRAY; rest = p.nextToken()) {
-            if (rest == null) {
-                throw Unusual.INSTANCE;
-            }
-            p.skipChildren();
-        }
+        FastFields.skipRestOfArray(p);
     }
 
     private void delta(JsonParser p, JsonToken t) throws IOException, Unusual {
@@ -116,58 +97,16 @@ final class OpenAiChunkReader {
 
     private void usage(JsonParser p, JsonToken t) throws IOException, Unusual {
         once(32);
-        if (t == JsonToken.VALUE_NULL) {
-            return;
-        }
-        if (t != JsonToken.START_OBJECT) {
-            throw Unusual.INSTANCE;
-        }
-        int prompt = 0;
-        int completion = 0;
-        int fields = 0;
-        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "prompt_tokens" -> {
-                    fields = onceIn(fields, 1);
-                    prompt = count(p, v);
-                }
-                case "completion_tokens" -> {
-                    fields = onceIn(fields, 2);
-                    completion = count(p, v);
-                }
-                default -> p.skipChildren();
-            }
-        }
-        usage = new Usage(prompt, completion);
+        usage = OpenAiReplyReader.usageObject(p, t);
     }
 
     /** A text field as {@code Json.text} reads it from a tree: null for null; other types go the tree's way. */
     private String text(JsonParser p, JsonToken t, int bit) throws IOException, Unusual {
         once(bit);
-        return switch (t) {
-            case VALUE_STRING -> p.getText();
-            case VALUE_NULL -> null;
-            default -> throw Unusual.INSTANCE;
-        };
-    }
-
-    /** A token count that fits an int, as the tree's {@code asInt} reads it. */
-    private static int count(JsonParser p, JsonToken t) throws IOException, Unusual {
-        if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
-            throw Unusual.INSTANCE;
-        }
-        return p.getIntValue();
+        return FastFields.text(p, t);
     }
 
     private void once(int bit) throws Unusual {
-        seen = onceIn(seen, bit);
-    }
-
-    private static int onceIn(int seen, int bit) throws Unusual {
-        if ((seen & bit) != 0) {
-            throw Unusual.INSTANCE;
-        }
-        return seen | bit;
+        seen = FastFields.once(seen, bit);
     }
 }

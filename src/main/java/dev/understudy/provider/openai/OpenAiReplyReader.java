@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.understudy.chat.ChatResponse;
 import dev.understudy.chat.ToolCall;
 import dev.understudy.chat.Usage;
+import dev.understudy.provider.json.FastFields;
+import dev.understudy.provider.json.FastFields.Unusual;
 import dev.understudy.provider.json.Json;
 import java.io.IOException;
 import java.util.List;
@@ -18,15 +20,6 @@ import java.util.List;
  * field given twice, a body that is not an object) is read again as a tree, so the two can never disagree.
  */
 final class OpenAiReplyReader {
-
-    /** The reply is not of the everyday shape: read it as a tree instead. */
-    private static final class Unusual extends Exception {
-        private static final Unusual INSTANCE = new Unusual();
-
-        private Unusual() {
-            super(null, null, false, false);
-        }
-    }
 
     private String id;
     private String model;
@@ -86,15 +79,8 @@ final class OpenAiReplyReader {
 
     private void choices(JsonParser p, JsonToken t) throws IOException, Unusual {
         once(8);
-        if (t != JsonToken.START_ARRAY) {
-            throw Unusual.INSTANCE;
-        }
-        JsonToken first = p.nextToken();
-        if (first == JsonToken.END_ARRAY) {
+        if (!FastFields.firstObject(p, t)) {
             return;
-        }
-        if (first != JsonToken.START_OBJECT) {
-            throw Unusual.INSTANCE;
         }
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken v = p.nextToken();
@@ -104,12 +90,7 @@ final class OpenAiReplyReader {
                 default -> p.skipChildren();
             }
         }
-        for (JsonToken rest = p.nextToken(); rest != JsonToken.END_ARRAY; rest = p.nextToken()) {
-            if (rest == null) {
-                throw Unusual.INSTANCE;
-            }
-            p.skipChildren();
-        }
+        FastFields.skipRestOfArray(p);
     }
 
     private void message(JsonParser p, JsonToken t) throws IOException, Unusual {
@@ -134,8 +115,13 @@ final class OpenAiReplyReader {
 
     private void usage(JsonParser p, JsonToken t) throws IOException, Unusual {
         once(512);
+        usage = usageObject(p, t);
+    }
+
+    /** An OpenAI {@code usage} object (null for null) as {@link OpenAiFormat#parseUsage} reads its tree. */
+    static Usage usageObject(JsonParser p, JsonToken t) throws IOException, Unusual {
         if (t == JsonToken.VALUE_NULL) {
-            return;
+            return null;
         }
         if (t != JsonToken.START_OBJECT) {
             throw Unusual.INSTANCE;
@@ -147,27 +133,23 @@ final class OpenAiReplyReader {
             JsonToken v = p.nextToken();
             switch (name) {
                 case "prompt_tokens" -> {
-                    fields = onceIn(fields, 1);
-                    prompt = count(p, v);
+                    fields = FastFields.once(fields, 1);
+                    prompt = FastFields.count(p, v);
                 }
                 case "completion_tokens" -> {
-                    fields = onceIn(fields, 2);
-                    completion = count(p, v);
+                    fields = FastFields.once(fields, 2);
+                    completion = FastFields.count(p, v);
                 }
                 default -> p.skipChildren();
             }
         }
-        usage = new Usage(prompt, completion);
+        return new Usage(prompt, completion);
     }
 
     /** A text field as {@code Json.text} reads it from a tree: null for null; other types go the tree's way. */
     private String text(JsonParser p, JsonToken t, int bit) throws IOException, Unusual {
         once(bit);
-        return switch (t) {
-            case VALUE_STRING -> p.getText();
-            case VALUE_NULL -> null;
-            default -> throw Unusual.INSTANCE;
-        };
+        return FastFields.text(p, t);
     }
 
     /** {@code created}: a whole number that fits a long. */
@@ -179,22 +161,7 @@ final class OpenAiReplyReader {
         return p.getLongValue();
     }
 
-    /** A token count that fits an int, as the tree's {@code asInt} reads it. */
-    private static int count(JsonParser p, JsonToken t) throws IOException, Unusual {
-        if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
-            throw Unusual.INSTANCE;
-        }
-        return p.getIntValue();
-    }
-
     private void once(int bit) throws Unusual {
-        seen = onceIn(seen, bit);
-    }
-
-    private static int onceIn(int seen, int bit) throws Unusual {
-        if ((seen & bit) != 0) {
-            throw Unusual.INSTANCE;
-        }
-        return seen | bit;
+        seen = FastFields.once(seen, bit);
     }
 }
