@@ -106,11 +106,6 @@ public final class Json {
         return FACTORY.createParser(json, offset, length);
     }
 
-    /** As {@link #tree(byte[])}, of {@code length} bytes of {@code json} from {@code offset}. */
-    public static JsonNode tree(byte[] json, int offset, int length) throws JsonProcessingException {
-        return read(() -> FACTORY.createParser(json, offset, length));
-    }
-
     /** A parser over a Vert.x buffer's bytes with the mapper's settings and limits, in place when they are on the heap. */
     public static JsonParser parser(Buffer json) throws IOException {
         io.netty.buffer.ByteBuf b = json.getByteBuf();
