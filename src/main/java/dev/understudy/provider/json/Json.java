@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,13 +53,49 @@ public final class Json {
 
     /** The JSON text {@code writer} writes: no tree in between. */
     public static byte[] bytes(Writer writer) {
-        ByteArrayBuilder out = new ByteArrayBuilder(512);
+        ExactBytes out = new ExactBytes();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             writer.write(g);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise JSON", e);
         }
-        return out.toByteArray();
+        return out.bytes();
+    }
+
+    /**
+     * Keeps what it is given. The generator buffers its output (a recycled 8 KB buffer) and hands a document that
+     * fits in one write: that write becomes an array of exactly its size, with no growing buffer and no copy of it
+     * at the end. Longer documents grow an array as usual.
+     */
+    private static final class ExactBytes extends OutputStream {
+        private byte[] bytes;
+        private int length;
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int offset, int n) {
+            if (bytes == null) {
+                bytes = java.util.Arrays.copyOfRange(b, offset, offset + n);
+                length = n;
+                return;
+            }
+            if (length + n > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(2 * bytes.length, length + n));
+            }
+            System.arraycopy(b, offset, bytes, length, n);
+            length += n;
+        }
+
+        byte[] bytes() {
+            if (bytes == null) {
+                return new byte[0];
+            }
+            return length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length);
+        }
     }
 
     /** The JSON text of {@code node} in a Vert.x buffer (one copy fewer than {@link #bytes} for a response). */

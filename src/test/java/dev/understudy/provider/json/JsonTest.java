@@ -46,6 +46,17 @@ class JsonTest {
     }
 
     @Test
+    void writesADocumentLongerThanTheGeneratorsBufferWhole() throws Exception {
+        var tree = Json.object().put("long", "é\u2603x".repeat(20_000));
+        tree.putArray("many").add(1).add("two").add(3.5);
+        for (int i = 0; i < 2_000; i++) {
+            tree.put("k" + i, i);
+        }
+        assertArrayEquals(Json.MAPPER.writeValueAsBytes(tree), Json.bytes(tree));
+        assertArrayEquals(Json.MAPPER.writeValueAsBytes(Json.object()), Json.bytes(Json.object()));
+    }
+
+    @Test
     void failsOnBrokenJsonWithTheParsersOwnError() {
         for (String broken : List.of("{", "{\"a\":", "[1,2", "{\"a\" 1}", "{'a':1}", "[1,]x", "nul")) {
             assertThrows(JsonProcessingException.class, () -> Json.tree(broken), broken);
