@@ -108,8 +108,7 @@ final class OpenAiRequestReader {
                 }
                 case "n" -> {
                     once(1024);
-                    if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
-                            || p.getIntValue() != 1) {
+                    if (FastFields.count(p, t) != 1) {
                         throw Unusual.INSTANCE;
                     }
                 }
